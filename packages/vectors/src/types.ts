@@ -1,0 +1,53 @@
+export type VectorStoreKind = "pinecone" | "pgvector";
+
+export type MetadataValue = string | number | boolean | string[];
+export type VectorMetadata = Record<string, MetadataValue>;
+
+export interface VectorRecord {
+  id: string;
+  values: number[];
+  metadata: VectorMetadata;
+}
+
+/** A Pinecone-compatible subset, so both stores read the same filters. */
+export type VectorFilter = Record<
+  string,
+  MetadataValue | { $eq: MetadataValue } | { $in: (string | number)[] } | { $ne: MetadataValue }
+>;
+
+export interface VectorMatch {
+  id: string;
+  /** Cosine similarity in [-1, 1]; higher is closer. */
+  score: number;
+  metadata: VectorMetadata;
+}
+
+export interface VectorQuery {
+  vector: number[];
+  topK: number;
+  filter?: VectorFilter;
+}
+
+/**
+ * One interface over Pinecone and pgvector. A namespace is a workspace: every call names one, and nothing
+ * crosses namespaces.
+ */
+export interface VectorStore {
+  readonly kind: VectorStoreKind;
+  readonly dimension: number;
+  upsert(namespace: string, records: readonly VectorRecord[]): Promise<void>;
+  query(namespace: string, query: VectorQuery): Promise<VectorMatch[]>;
+  fetch(namespace: string, ids: readonly string[]): Promise<VectorRecord[]>;
+  delete(namespace: string, ids: readonly string[]): Promise<void>;
+  deleteNamespace(namespace: string): Promise<void>;
+  count(namespace: string): Promise<number>;
+  /** A cheap reachability check for /api/health. */
+  ping(): Promise<void>;
+}
+
+export type VectorView = "title" | "content" | "summary";
+
+/** Deterministic, so a retried upsert overwrites instead of duplicating. */
+export function vectorId(view: VectorView, observationId: string): string {
+  return `obs_${view}_${observationId}`;
+}
