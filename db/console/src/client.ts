@@ -60,7 +60,8 @@ function postgresHandle(url: string, kind: DatabaseKind, target: string): Databa
     kind,
     target,
     supportsPgvector: () => pgvectorAvailable(db),
-    migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder: migrationsFolder() }),
+    migrate: () =>
+      migratePostgres(drizzlePostgres(client), { migrationsFolder: migrationsFolder() }),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -139,7 +140,9 @@ export async function serveDatabase(
     maxConnections: 8,
   });
   await server.start();
-  const address = (server as unknown as { server?: { address(): { port: number } } }).server?.address();
+  const address = (
+    server as unknown as { server?: { address(): { port: number } } }
+  ).server?.address();
   const port = address?.port ?? options.port;
   if (!port) throw new Error("could not determine the port the database is served on");
   writeOwner(handle.target, { role: options.role ?? "console", port });
@@ -152,7 +155,9 @@ export async function pendingMigrations(db: Database): Promise<number> {
     readFileSync(path.join(migrationsFolder(), "meta", "_journal.json"), "utf8"),
   ) as { entries: unknown[] };
   try {
-    const result = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    const result = await db.execute(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
     return journal.entries.length - Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
   } catch {
     return journal.entries.length;

@@ -10,10 +10,7 @@ export const env = createEnv({
         message: "DATABASE_URL must start with postgres:// or postgresql://",
       })
       .optional(),
-    DATA_DIR: z
-      .string()
-      .min(1, "DATA_DIR must name a directory, e.g. .data")
-      .default(".data"),
+    DATA_DIR: z.string().min(1, "DATA_DIR must name a directory, e.g. .data").default(".data"),
     TEST_DATABASE_URL: z.string().url().optional(),
   },
   runtimeEnv: process.env,

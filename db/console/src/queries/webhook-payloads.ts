@@ -1,0 +1,199 @@
+import { createHash } from "node:crypto";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { type Executor, rowsOf } from "../client";
+import {
+  type NewWebhookPayload,
+  type OutboxEvent,
+  type PayloadStatus,
+  payloadStatuses,
+  workspaceWebhookPayloads as payloads,
+  type WebhookPayload,
+} from "../schema";
+import { newId } from "./ids";
+
+export function sha256Hex(body: string): string {
+  return createHash("sha256").update(body, "utf8").digest("hex");
+}
+
+export type InsertPayloadParams = Omit<
+  NewWebhookPayload,
+  "id" | "bodySha256" | "attempts" | "stepState" | "lockedUntil" | "processedAt"
+>;
+
+/**
+ * Stores a delivery once. The unique (source, body_sha256) key turns a redelivery of the same bytes (Sentry
+ * retries with a new Request-ID) into a no-op that hands back the row already stored.
+ */
+export async function insertWebhookPayload(
+  db: Executor,
+  params: InsertPayloadParams,
+): Promise<{ payload: WebhookPayload; duplicate: boolean }> {
+  const bodySha256 = sha256Hex(params.body);
+  const [inserted] = await db
+    .insert(payloads)
+    .values({ ...params, id: newId("pl"), bodySha256 })
+    .onConflictDoNothing({ target: [payloads.source, payloads.bodySha256] })
+    .returning();
+  if (inserted) return { payload: inserted, duplicate: false };
+  const [existing] = await db
+    .select()
+    .from(payloads)
+    .where(and(eq(payloads.source, params.source), eq(payloads.bodySha256, bodySha256)));
+  return { payload: existing!, duplicate: true };
+}
+
+export async function getWebhookPayload(
+  db: Executor,
+  params: { payloadId: string },
+): Promise<WebhookPayload | undefined> {
+  const [row] = await db.select().from(payloads).where(eq(payloads.id, params.payloadId));
+  return row;
+}
+
+/**
+ * Leases due rows to one runner. Rows whose lease ran out (a runner that crashed mid-run) are due again,
+ * which is how a restart resumes unfinished work. SKIP LOCKED lets several runners share a server database.
+ */
+export async function claimDuePayloads(
+  db: Executor,
+  params: { limit: number; leaseMs: number; now?: Date },
+): Promise<WebhookPayload[]> {
+  const now = params.now ?? new Date();
+  const leaseUntil = new Date(now.getTime() + params.leaseMs);
+  const result = await db.execute(sql`
+    update ${payloads} set status = 'processing', locked_until = ${leaseUntil.toISOString()}::timestamptz,
+      attempts = attempts + 1
+    where id in (
+      select id from ${payloads}
+      where event is not null and (
+        (status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz)
+        or (status = 'processing' and locked_until < ${now.toISOString()}::timestamptz)
+      )
+      order by next_attempt_at
+      limit ${params.limit}
+      for update skip locked
+    )
+    returning id`);
+  const ids = rowsOf<{ id: string }>(result).map((r) => r.id);
+  if (ids.length === 0) return [];
+  return db.select().from(payloads).where(inArray(payloads.id, ids));
+}
+
+/** Memoises one workflow step's result on the row, so a retry resumes after the steps that finished. */
+export async function saveStepResult(
+  db: Executor,
+  params: { payloadId: string; stepId: string; result: unknown },
+): Promise<void> {
+  await db
+    .update(payloads)
+    .set({
+      stepState: sql`${payloads.stepState} || jsonb_build_object(${params.stepId}::text, ${JSON.stringify(params.result ?? null)}::jsonb)`,
+    })
+    .where(eq(payloads.id, params.payloadId));
+}
+
+/** A terminal status set by the workflow itself (done, filtered, ignored) or by the runner. */
+export async function setPayloadStatus(
+  db: Executor,
+  params: { payloadId: string; status: PayloadStatus; error?: string | null },
+): Promise<void> {
+  await db
+    .update(payloads)
+    .set({
+      status: params.status,
+      lockedUntil: null,
+      processedAt: params.status === "pending" ? null : new Date(),
+      ...(params.error !== undefined ? { lastError: params.error } : {}),
+    })
+    .where(eq(payloads.id, params.payloadId));
+}
+
+/** After a successful run: `done`, unless the workflow already chose a terminal status. */
+export async function completePayload(db: Executor, params: { payloadId: string }): Promise<void> {
+  await db
+    .update(payloads)
+    .set({ status: "done", lockedUntil: null, processedAt: new Date(), lastError: null })
+    .where(and(eq(payloads.id, params.payloadId), eq(payloads.status, "processing")));
+}
+
+/** A failed attempt: back to pending at `retryAt`, or `failed` when there is no retry left. */
+export async function failPayloadAttempt(
+  db: Executor,
+  params: { payloadId: string; error: string; retryAt: Date | null },
+): Promise<void> {
+  await db
+    .update(payloads)
+    .set(
+      params.retryAt
+        ? {
+            status: "pending",
+            nextAttemptAt: params.retryAt,
+            lockedUntil: null,
+            lastError: params.error,
+          }
+        : { status: "failed", lockedUntil: null, processedAt: new Date(), lastError: params.error },
+    )
+    .where(eq(payloads.id, params.payloadId));
+}
+
+export async function attachPayloadEvent(
+  db: Executor,
+  params: { payloadId: string; event: OutboxEvent },
+): Promise<void> {
+  await db.update(payloads).set({ event: params.event }).where(eq(payloads.id, params.payloadId));
+}
+
+export type OutboxCounts = Record<PayloadStatus, number>;
+
+export async function countPayloadsByStatus(
+  db: Executor,
+  params: { workspaceId?: string } = {},
+): Promise<OutboxCounts> {
+  const rows = await db
+    .select({ status: payloads.status, n: sql<number>`count(*)::int` })
+    .from(payloads)
+    .where(params.workspaceId ? eq(payloads.workspaceId, params.workspaceId) : undefined)
+    .groupBy(payloads.status);
+  const counts = Object.fromEntries(payloadStatuses.map((s) => [s, 0])) as OutboxCounts;
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
+
+/** Payloads stuck pending longer than `olderThanMs`: the Inngest-mode sweeper re-sends their events. */
+export async function listStalePendingPayloads(
+  db: Executor,
+  params: { olderThanMs: number; limit: number; now?: Date },
+): Promise<WebhookPayload[]> {
+  const cutoff = new Date((params.now ?? new Date()).getTime() - params.olderThanMs);
+  return db
+    .select()
+    .from(payloads)
+    .where(
+      sql`${payloads.status} = 'pending' and ${payloads.event} is not null and ${payloads.receivedAt} < ${cutoff.toISOString()}::timestamptz`,
+    )
+    .orderBy(payloads.receivedAt)
+    .limit(params.limit);
+}
+
+/** Puts failed rows (or the given ids) back in the queue with a fresh attempt budget. */
+export async function retryPayloads(
+  db: Executor,
+  params: { payloadIds?: string[]; workspaceId?: string } = {},
+): Promise<number> {
+  const conditions = [eq(payloads.status, "failed")];
+  if (params.payloadIds?.length) conditions.push(inArray(payloads.id, params.payloadIds));
+  if (params.workspaceId) conditions.push(eq(payloads.workspaceId, params.workspaceId));
+  const rows = await db
+    .update(payloads)
+    .set({
+      status: "pending",
+      attempts: 0,
+      nextAttemptAt: new Date(),
+      lockedUntil: null,
+      lastError: null,
+      processedAt: null,
+    })
+    .where(and(...conditions))
+    .returning({ id: payloads.id });
+  return rows.length;
+}
