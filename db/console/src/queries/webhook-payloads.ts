@@ -197,3 +197,16 @@ export async function retryPayloads(
     .returning({ id: payloads.id });
   return rows.length;
 }
+
+/**
+ * Returns every leased row to the queue. Only safe for the single process that owns an embedded database:
+ * any lease it finds on start belonged to a run that died with the previous process.
+ */
+export async function releaseLeases(db: Executor): Promise<number> {
+  const rows = await db
+    .update(payloads)
+    .set({ status: "pending", lockedUntil: null, nextAttemptAt: new Date() })
+    .where(eq(payloads.status, "processing"))
+    .returning({ id: payloads.id });
+  return rows.length;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+const USAGE = `Usage: pnpm cli <command> [options] [--json]
+
+  workspace create --name <name>          create a workspace
+  workspace list                          list workspaces
+  api-key create --workspace <id> [--name <name>] [--expires-in-days <n>]
+                                          create an API key (the secret is printed once)
+  migrate                                 apply database migrations (needed for DATABASE_URL servers)
+  outbox status [--workspace <id>]        payload counts per status
+  outbox retry [--workspace <id>] [--id <payloadId>...]
+                                          queue failed payloads again
+  reindex --workspace <id>                clear a workspace's vectors and adopt the current embedding model
+
+The CLI uses the same DATA_DIR / DATABASE_URL as the console; while the console runs on the embedded
+database, the CLI connects through it.`;
+
+async function main(argv: string[]): Promise<number> {
+  // A root .env applies to the CLI as it does to the console; variables already set win.
+  const root = path.resolve(import.meta.dirname, "../../../..");
+  const dotenv = path.join(root, ".env");
+  if (existsSync(dotenv)) process.loadEnvFile(dotenv);
+
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: false,
+    options: {
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      id: { type: "string", multiple: true },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+
+  const { commands } = await import("./commands");
+  const { createOutput, UsageError } = await import("./output");
+  const { openDatabaseFromEnv } = await import("../runtime/database");
+  const name = [positionals.slice(0, 2).join(" "), positionals[0] ?? ""].find((n) => n in commands);
+  if (!name) {
+    console.error(`unknown command: ${positionals.join(" ")}\n\n${USAGE}`);
+    return 2;
+  }
+
+  let handle: Awaited<ReturnType<typeof openDatabaseFromEnv>> | undefined;
+  const out = createOutput(Boolean(values.json));
+  try {
+    await commands[name]!({
+      args: positionals.slice(name.split(" ").length),
+      flags: values,
+      out,
+      database: async () => {
+        handle ??= await openDatabaseFromEnv("cli");
+        return handle;
+      },
+    });
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (out.json) console.error(JSON.stringify({ error: message }));
+    else console.error(`error: ${message}`);
+    return error instanceof UsageError ? 2 : 1;
+  } finally {
+    await handle?.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,12 @@
+export { createInngestFunctions, inngest } from "./inngest";
+export { OutboxRunner } from "./outbox/runner";
+export {
+  createRuntime,
+  getHealth,
+  getRuntime,
+  type Health,
+  openDatabaseFromEnv,
+  type Runtime,
+} from "./runtime";
+export type { WorkflowEngine } from "./workflows/engine";
+export * from "./workflows/types";

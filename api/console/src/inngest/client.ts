@@ -1,0 +1,3 @@
+import { createInngestClient } from "@vendor/inngest";
+
+export const inngest = createInngestClient("apps-console");

@@ -1,0 +1,175 @@
+import {
+  claimDuePayloads,
+  completePayload,
+  type Database,
+  failPayloadAttempt,
+  releaseLeases,
+  saveStepResult,
+  setPayloadStatus,
+  type WebhookPayload,
+} from "@db/console";
+import { workflowsFor } from "../workflows/registry";
+import { PermanentWorkflowError, type WorkflowDefinition, type WorkflowDeps } from "../workflows/types";
+import { runWorkflow, type StepMemory } from "./run-workflow";
+
+export interface OutboxRunnerOptions {
+  deps: WorkflowDeps & { db: Database };
+  registry: readonly WorkflowDefinition[];
+  pollMs?: number;
+  /** Rows processed at once; rows of one workspace always run one after another. */
+  concurrency?: number;
+  leaseMs?: number;
+  /** Delay before attempt `attempt + 1` (attempt is 1-based). */
+  backoff?: (attempt: number) => number;
+  /** Only the process that owns an embedded database may release leases it finds on start. */
+  releaseLeasesOnStart?: boolean;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Inngest's shape: exponential from one second, capped at ten minutes, with jitter. */
+export function defaultBackoff(attempt: number): number {
+  const base = Math.min(1000 * 2 ** (attempt - 1), 10 * 60_000);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/**
+ * The embedded workflow engine: the stored payload row is the outbox. Rows are leased, their workflows run
+ * with memoised steps, failures come back after a backoff until the retry budget is spent, and a lease that
+ * lapses (a crash) makes the row due again, so a restart resumes whatever was left unfinished.
+ */
+export class OutboxRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private again = false;
+  private stopped = true;
+
+  constructor(private readonly options: OutboxRunnerOptions) {}
+
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    if (this.options.releaseLeasesOnStart) await releaseLeases(this.options.deps.db);
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Process due rows now instead of at the next poll (called right after a delivery is stored). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Runs passes until no row is due; for tests, the CLI and shutdown. */
+  async drain(now?: () => Date): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.pass(now?.());
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), delay);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped || this.running) return;
+    try {
+      this.running = this.pass();
+      const processed = await this.running;
+      if (processed > 0) this.again = true;
+    } catch (error) {
+      this.options.log?.("outbox pass failed", { error: String(error) });
+    } finally {
+      this.running = undefined;
+    }
+    if (this.stopped) return;
+    const again = this.again;
+    this.again = false;
+    this.schedule(again ? 0 : (this.options.pollMs ?? 500));
+  }
+
+  private async pass(now?: Date): Promise<number> {
+    const { db } = this.options.deps;
+    const concurrency = this.options.concurrency ?? 4;
+    const rows = await claimDuePayloads(db, {
+      limit: concurrency * 8,
+      leaseMs: this.options.leaseMs ?? 5 * 60_000,
+      now,
+    });
+    const lanes = new Map<string, WebhookPayload[]>();
+    for (const row of rows) {
+      const lane = row.workspaceId ?? row.id;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+    }
+    const queue = [...lanes.values()];
+    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const row of lane) await this.process(row);
+      }
+    });
+    await Promise.all(workers);
+    return rows.length;
+  }
+
+  private async process(row: WebhookPayload): Promise<void> {
+    const { db } = this.options.deps;
+    const event = row.event;
+    if (!event) return;
+    const listeners = workflowsFor(event.name, this.options.registry);
+    if (listeners.length === 0) {
+      await setPayloadStatus(db, {
+        payloadId: row.id,
+        status: "ignored",
+        error: `no workflow listens to ${event.name}`,
+      });
+      return;
+    }
+    const state = { ...row.stepState };
+    const memory: StepMemory = {
+      get: (key) => (key in state ? { hit: true, value: state[key] } : { hit: false }),
+      set: async (key, value) => {
+        state[key] = value;
+        await saveStepResult(db, { payloadId: row.id, stepId: key, result: value });
+      },
+    };
+    try {
+      for (const workflow of listeners) {
+        await runWorkflow(workflow, event, {
+          deps: this.options.deps,
+          memory,
+          attempt: row.attempts - 1,
+          registry: this.options.registry,
+        });
+      }
+      await completePayload(db, { payloadId: row.id });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const budget = Math.min(...listeners.map((w) => w.retries)) + 1;
+      const permanent = error instanceof PermanentWorkflowError;
+      const retryAt =
+        permanent || row.attempts >= budget
+          ? null
+          : new Date(Date.now() + (this.options.backoff ?? defaultBackoff)(row.attempts));
+      await failPayloadAttempt(db, { payloadId: row.id, error: message.slice(0, 2000), retryAt });
+      this.options.log?.("workflow attempt failed", {
+        payloadId: row.id,
+        attempt: row.attempts,
+        final: retryAt === null,
+        error: message,
+      });
+    }
+  }
+}

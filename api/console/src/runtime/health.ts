@@ -1,0 +1,49 @@
+import { countPayloadsByStatus, type OutboxCounts } from "@db/console";
+import type { Runtime } from "./index";
+
+export interface Health {
+  status: "ok" | "degraded";
+  database: "pglite" | "postgres";
+  vectors: "pgvector" | "pinecone";
+  embeddings: "use" | "lexical" | "openai";
+  workflows: "in-process" | "inngest";
+  details: {
+    database: { ok: boolean; target: string; error?: string };
+    vectors: { ok: boolean; dimension: number; error?: string };
+    embeddings: { model: string; dimension: number };
+    workflows: { outbox?: OutboxCounts };
+  };
+}
+
+async function check(fn: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await fn();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Which backend each part uses, and whether the ones that can fail answer right now. */
+export async function getHealth(runtime: Runtime): Promise<Health> {
+  let outbox: OutboxCounts | undefined;
+  const [database, vectors] = await Promise.all([
+    check(async () => {
+      outbox = await countPayloadsByStatus(runtime.db);
+    }),
+    check(() => runtime.vectors.ping()),
+  ]);
+  return {
+    status: database.ok && vectors.ok ? "ok" : "degraded",
+    database: runtime.database.kind === "postgres" ? "postgres" : "pglite",
+    vectors: runtime.vectors.kind,
+    embeddings: runtime.embeddings.kind,
+    workflows: runtime.workflows.kind,
+    details: {
+      database: { ...database, target: runtime.database.target },
+      vectors: { ...vectors, dimension: runtime.vectors.dimension },
+      embeddings: { model: runtime.embeddings.model, dimension: runtime.embeddings.dimension },
+      workflows: { outbox },
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { type DatabaseHandle, serveDatabase } from "@db/console";
+import { createEmbeddingProvider, type EmbeddingProvider } from "@repo/embeddings";
+import { assertPgvectorAvailable, createVectorStore, type VectorStore } from "@repo/vectors";
+import { inngestConfigured } from "@vendor/inngest";
+import { env } from "../env";
+import { inngest } from "../inngest/client";
+import { OutboxRunner } from "../outbox/runner";
+import { inngestEngine, inProcessEngine, type WorkflowEngine } from "../workflows/engine";
+import { workflows as defaultRegistry } from "../workflows/registry";
+import type { WorkflowDefinition, WorkflowDeps } from "../workflows/types";
+import { openDatabaseFromEnv } from "./database";
+
+export { openDatabaseFromEnv } from "./database";
+export { getHealth, type Health } from "./health";
+
+export interface Runtime extends WorkflowDeps {
+  database: DatabaseHandle;
+  workflows: WorkflowEngine;
+  /** Present when workflows run in-process. */
+  runner?: OutboxRunner;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  role: string;
+  /** Serve an embedded database on loopback for the CLI and benchmarks (the console does). */
+  serveDatabase?: boolean;
+  /** Start the in-process runner's polling loop. */
+  startWorkflows?: boolean;
+  database?: DatabaseHandle;
+  embeddings?: EmbeddingProvider;
+  vectors?: VectorStore;
+  registry?: readonly WorkflowDefinition[];
+  engine?: "inngest" | "in-process";
+}
+
+export function selectedEngine(): "inngest" | "in-process" {
+  return env.WORKFLOWS ?? (inngestConfigured() ? "inngest" : "in-process");
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const database =
+    options.database ?? (await openDatabaseFromEnv(options.role, { requireMigrated: true }));
+  const embeddings = options.embeddings ?? createEmbeddingProvider();
+  let vectors = options.vectors;
+  if (!vectors) {
+    vectors = createVectorStore({ db: database.db, dimension: embeddings.dimension });
+    if (vectors.kind === "pgvector") await assertPgvectorAvailable(database);
+  }
+  const served =
+    options.serveDatabase && database.pglite
+      ? await serveDatabase(database, { role: options.role })
+      : undefined;
+
+  const deps: WorkflowDeps = { db: database.db, embeddings, vectors };
+  let runner: OutboxRunner | undefined;
+  let engine: WorkflowEngine;
+  if ((options.engine ?? selectedEngine()) === "inngest") {
+    engine = inngestEngine(inngest);
+  } else {
+    runner = new OutboxRunner({
+      deps,
+      registry: options.registry ?? defaultRegistry,
+      pollMs: env.OUTBOX_POLL_MS,
+      concurrency: env.OUTBOX_CONCURRENCY,
+      releaseLeasesOnStart: database.kind === "pglite",
+      log: (message, fields) => console.warn(`[outbox] ${message}`, fields ?? {}),
+    });
+    engine = inProcessEngine(runner);
+  }
+  if (options.startWorkflows) await engine.start();
+
+  return {
+    ...deps,
+    database,
+    workflows: engine,
+    runner,
+    close: async () => {
+      await engine.stop();
+      await served?.stop();
+      await database.close();
+    },
+  };
+}
+
+const GLOBAL_KEY = Symbol.for("neural-memory-console.runtime");
+type GlobalWithRuntime = typeof globalThis & { [GLOBAL_KEY]?: Promise<Runtime> };
+
+/**
+ * The console's one runtime per process. Kept on globalThis because Next's dev server re-evaluates modules
+ * on every edit, and a second PGlite on the same directory would corrupt it.
+ */
+export function getRuntime(): Promise<Runtime> {
+  const g = globalThis as GlobalWithRuntime;
+  g[GLOBAL_KEY] ??= createRuntime({ role: "console", serveDatabase: true, startWorkflows: true }).catch(
+    (error: unknown) => {
+      g[GLOBAL_KEY] = undefined;
+      throw error;
+    },
+  );
+  return g[GLOBAL_KEY];
+}

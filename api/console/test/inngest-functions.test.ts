@@ -1,0 +1,103 @@
+import { createWorkspace, type DatabaseHandle, insertWebhookPayload } from "@db/console";
+import { openTestDatabase } from "@db/console/testing";
+import { InngestTestEngine } from "@inngest/test";
+import { createEmbeddingProvider } from "@repo/embeddings";
+import { createVectorStore } from "@repo/vectors";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { toInngestFunction } from "../src/inngest/adapt";
+import { inngest } from "../src/inngest/client";
+import { outboxSweep, SWEEP_STALE_AFTER_MS } from "../src/inngest/functions/outbox-sweep";
+import { defineEvent, defineWorkflow, PermanentWorkflowError, type WorkflowDeps } from "../src/workflows/types";
+
+let handle: DatabaseHandle;
+let deps: WorkflowDeps;
+beforeAll(async () => {
+  handle = await openTestDatabase();
+  const embeddings = createEmbeddingProvider({ kind: "lexical" });
+  deps = {
+    db: handle.db,
+    embeddings,
+    vectors: createVectorStore({ kind: "pgvector", db: handle.db, dimension: embeddings.dimension }),
+  };
+});
+afterAll(() => handle.close());
+
+const requested = defineEvent("test/inngest.requested", z.object({ text: z.string() }));
+
+describe("engine-neutral workflows as Inngest functions", () => {
+  it("runs the same handler through Inngest's steps", async () => {
+    const wf = defineWorkflow({
+      id: "embed-text",
+      trigger: requested,
+      retries: 3,
+      handler: async ({ event, step, deps: d }) => {
+        const vector = await step.run("embed", async () => (await d.embeddings.embed([event.data.text]))[0]!);
+        return { dimension: vector.length };
+      },
+    });
+    const t = new InngestTestEngine({
+      function: toInngestFunction(inngest, wf, async () => deps),
+      events: [{ name: requested.name, data: { text: "checkout fails" } }],
+    });
+    const { result, error } = await t.execute();
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ dimension: deps.embeddings.dimension });
+  });
+
+  it("turns a permanent workflow error into Inngest's non-retriable error", async () => {
+    const wf = defineWorkflow({
+      id: "reject",
+      trigger: requested,
+      retries: 3,
+      handler: async () => {
+        throw new PermanentWorkflowError("unusable payload");
+      },
+    });
+    const t = new InngestTestEngine({
+      function: toInngestFunction(inngest, wf, async () => deps),
+      events: [{ name: requested.name, data: { text: "x" } }],
+    });
+    const { error } = await t.execute();
+    expect(error).toMatchObject({ name: "NonRetriableError", message: "unusable payload" });
+  });
+});
+
+describe("outbox sweep (Inngest cron)", () => {
+  it("re-sends the events of payloads stuck pending, with their original ids", async () => {
+    const ws = await createWorkspace(handle.db, { name: "Sweep" });
+    const base = {
+      workspaceId: ws.id,
+      source: "test",
+      resource: "issue",
+      action: "created",
+      receivedAt: new Date(Date.now() - SWEEP_STALE_AFTER_MS - 60_000),
+    };
+    await insertWebhookPayload(handle.db, {
+      ...base,
+      body: '{"stale":1}',
+      event: { id: "evt-stale", name: requested.name, data: { text: "stale" } },
+    });
+    await insertWebhookPayload(handle.db, {
+      ...base,
+      receivedAt: new Date(),
+      body: '{"fresh":1}',
+      event: { id: "evt-fresh", name: requested.name, data: { text: "fresh" } },
+    });
+    await insertWebhookPayload(handle.db, {
+      ...base,
+      body: '{"done":1}',
+      status: "done",
+      event: { id: "evt-done", name: requested.name, data: { text: "done" } },
+    });
+
+    const t = new InngestTestEngine({ function: outboxSweep(inngest, async () => deps) });
+    const { result, ctx } = await t.execute();
+    expect(result).toEqual({ redriven: 1 });
+    const sent = (ctx.step.sendEvent as unknown as { mock: { calls: unknown[][] } }).mock.calls;
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.[1]).toEqual([
+      { id: "evt-stale", name: requested.name, data: { text: "stale" } },
+    ]);
+  });
+});

@@ -1,0 +1,212 @@
+import {
+  createWorkspace,
+  type DatabaseHandle,
+  getWebhookPayload,
+  insertWebhookPayload,
+} from "@db/console";
+import { openTestDatabase, testDatabaseTarget } from "@db/console/testing";
+import { createEmbeddingProvider } from "@repo/embeddings";
+import { createVectorStore } from "@repo/vectors";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { OutboxRunner } from "../src/outbox/runner";
+import {
+  defineEvent,
+  defineWorkflow,
+  PermanentWorkflowError,
+  type WorkflowDefinition,
+  type WorkflowDeps,
+} from "../src/workflows/types";
+
+let handle: DatabaseHandle;
+let deps: WorkflowDeps;
+let workspaceId: string;
+
+beforeAll(async () => {
+  handle = await openTestDatabase();
+  const embeddings = createEmbeddingProvider({ kind: "lexical" });
+  deps = {
+    db: handle.db,
+    embeddings,
+    vectors: createVectorStore({ kind: "pgvector", db: handle.db, dimension: embeddings.dimension }),
+  };
+  workspaceId = (await createWorkspace(handle.db, { name: "Runner" })).id;
+});
+afterAll(() => handle.close());
+
+const testEvent = defineEvent("test/work.requested", z.object({ key: z.string() }));
+const followUp = defineEvent("test/work.done", z.object({ key: z.string() }));
+
+let seq = 0;
+async function enqueue(name = testEvent.name, data: Record<string, unknown> = { key: `k${seq}` }) {
+  const body = JSON.stringify({ seq: seq++, data });
+  const { payload } = await insertWebhookPayload(handle.db, {
+    workspaceId,
+    source: "test",
+    resource: "work",
+    action: "requested",
+    body,
+    event: { id: `evt-${seq}`, name, data },
+  });
+  return payload.id;
+}
+
+function runner(registry: WorkflowDefinition[]) {
+  return new OutboxRunner({ deps, registry, backoff: () => 0, concurrency: 2 });
+}
+
+describe(`in-process outbox runner (${testDatabaseTarget()})`, () => {
+  it("runs the workflow for a stored payload and marks it done", async () => {
+    const seen: string[] = [];
+    const wf = defineWorkflow({
+      id: "record",
+      trigger: testEvent,
+      retries: 3,
+      handler: async ({ event, step }) => {
+        await step.run("record", () => seen.push(event.data.key));
+      },
+    });
+    const id = await enqueue();
+    expect(await runner([wf]).drain()).toBeGreaterThanOrEqual(1);
+    expect(seen).toHaveLength(1);
+    expect((await getWebhookPayload(handle.db, { payloadId: id }))?.status).toBe("done");
+  });
+
+  it("retries a failing step and does not re-run steps that already finished", async () => {
+    const calls = { first: 0, flaky: 0 };
+    const wf = defineWorkflow({
+      id: "flaky",
+      trigger: testEvent,
+      retries: 3,
+      handler: async ({ step }) => {
+        const a = await step.run("first", () => {
+          calls.first++;
+          return { at: new Date("2026-01-01T00:00:00Z") };
+        });
+        // Memoised results cross a JSON boundary on both engines.
+        expect(typeof a.at).toBe("string");
+        await step.run("flaky", () => {
+          calls.flaky++;
+          if (calls.flaky < 3) throw new Error(`transient ${calls.flaky}`);
+        });
+      },
+    });
+    const id = await enqueue();
+    await runner([wf]).drain();
+    const row = await getWebhookPayload(handle.db, { payloadId: id });
+    expect(row).toMatchObject({ status: "done", attempts: 3 });
+    expect(calls).toEqual({ first: 1, flaky: 3 });
+  });
+
+  it("gives up after the retry budget and keeps the last error", async () => {
+    let runs = 0;
+    const wf = defineWorkflow({
+      id: "broken",
+      trigger: testEvent,
+      retries: 2,
+      handler: async () => {
+        runs++;
+        throw new Error("always broken");
+      },
+    });
+    const id = await enqueue();
+    await runner([wf]).drain();
+    const row = await getWebhookPayload(handle.db, { payloadId: id });
+    expect(row).toMatchObject({ status: "failed", attempts: 3, lastError: "always broken" });
+    expect(runs).toBe(3);
+  });
+
+  it("stops at once on a permanent error or an event that fails its schema", async () => {
+    const wf = defineWorkflow({
+      id: "permanent",
+      trigger: testEvent,
+      retries: 5,
+      handler: async () => {
+        throw new PermanentWorkflowError("bad data");
+      },
+    });
+    const permanent = await enqueue();
+    const invalid = await enqueue(testEvent.name, { key: 42 });
+    await runner([wf]).drain();
+    expect(await getWebhookPayload(handle.db, { payloadId: permanent })).toMatchObject({
+      status: "failed",
+      attempts: 1,
+    });
+    const bad = await getWebhookPayload(handle.db, { payloadId: invalid });
+    expect(bad).toMatchObject({ status: "failed", attempts: 1 });
+    expect(bad?.lastError).toContain("does not match its schema");
+  });
+
+  it("delivers step.sendEvent to the workflows that listen to it", async () => {
+    const done: string[] = [];
+    const first = defineWorkflow({
+      id: "first",
+      trigger: testEvent,
+      retries: 1,
+      handler: async ({ event, step }) => {
+        await step.sendEvent("announce", { name: followUp.name, data: { key: event.data.key } });
+      },
+    });
+    const second = defineWorkflow({
+      id: "second",
+      trigger: followUp,
+      retries: 1,
+      handler: async ({ event }) => {
+        done.push(event.data.key);
+      },
+    });
+    await enqueue(testEvent.name, { key: "chained" });
+    await runner([first, second]).drain();
+    expect(done).toEqual(["chained"]);
+  });
+
+  it("marks a payload nobody listens to as ignored", async () => {
+    const id = await enqueue("test/nobody.listens", { key: "x" });
+    await runner([]).drain();
+    const row = await getWebhookPayload(handle.db, { payloadId: id });
+    expect(row?.status).toBe("ignored");
+  });
+
+  it("resumes work a crashed runner left leased", async () => {
+    const seen: string[] = [];
+    const wf = defineWorkflow({
+      id: "resume",
+      trigger: testEvent,
+      retries: 1,
+      handler: async ({ event }) => {
+        seen.push(event.data.key);
+      },
+    });
+    const id = await enqueue(testEvent.name, { key: "leased" });
+    // A runner that died mid-run leaves the row processing with a lease; after the lease lapses it is due.
+    const { claimDuePayloads } = await import("@db/console");
+    await claimDuePayloads(handle.db, { limit: 100, leaseMs: 1000 });
+    const later = () => new Date(Date.now() + 5000);
+    await runner([wf]).drain(later);
+    expect(seen).toEqual(["leased"]);
+    expect((await getWebhookPayload(handle.db, { payloadId: id }))?.status).toBe("done");
+  });
+
+  it("polls by itself once started, and a kick runs new work without waiting", async () => {
+    const seen: string[] = [];
+    const wf = defineWorkflow({
+      id: "polled",
+      trigger: testEvent,
+      retries: 1,
+      handler: async ({ event }) => {
+        seen.push(event.data.key);
+      },
+    });
+    const r = new OutboxRunner({ deps, registry: [wf], pollMs: 60_000, backoff: () => 0 });
+    await r.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const id = await enqueue(testEvent.name, { key: "kicked" });
+    r.kick();
+    for (let i = 0; i < 100 && !seen.includes("kicked"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await r.stop();
+    expect(seen).toContain("kicked");
+    expect((await getWebhookPayload(handle.db, { payloadId: id }))?.status).toBe("done");
+  });
+});

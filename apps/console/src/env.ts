@@ -1,0 +1,20 @@
+import { env as apiEnv } from "@api/console/env";
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+export const env = createEnv({
+  extends: [apiEnv],
+  server: {
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  },
+  shared: {
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    NEXT_RUNTIME: z.enum(["nodejs", "edge"]).optional(),
+  },
+  experimental__runtimeEnv: {
+    NODE_ENV: process.env.NODE_ENV,
+    NEXT_RUNTIME: process.env.NEXT_RUNTIME,
+  },
+  emptyStringAsUndefined: true,
+  skipValidation: process.env.SKIP_ENV_VALIDATION === "1",
+});

@@ -1,0 +1,71 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Console, cli, freePort } from "./harness";
+
+const dataDir = mkdtempSync(path.join(tmpdir(), "nmc-console-"));
+// The embedded defaults: nothing but a data directory is configured.
+const env = { DATA_DIR: dataDir };
+let consoleApp: Console;
+
+beforeAll(async () => {
+  consoleApp = new Console(await freePort(), env);
+  await consoleApp.start();
+});
+afterAll(async () => {
+  await consoleApp?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("the built console on its embedded defaults", () => {
+  it("serves /api/health naming all four embedded backends", async () => {
+    const res = await fetch(`${consoleApp.url}/api/health`);
+    expect(res.status).toBe(200);
+    const health = await res.json();
+    expect(health).toMatchObject({
+      status: "ok",
+      database: "pglite",
+      vectors: "pgvector",
+      embeddings: "use",
+      workflows: "in-process",
+    });
+    expect(health.details.embeddings).toEqual({
+      model: "use:universal-sentence-encoder@512",
+      dimension: 512,
+    });
+  });
+
+  it("answers /api/inngest with an explanation while workflows run in-process", async () => {
+    const res = await fetch(`${consoleApp.url}/api/inngest`);
+    expect(res.status).toBe(404);
+    expect((await res.json()).error).toBe("INNGEST_DISABLED");
+  });
+
+  it("lets the CLI work beside the running console and keeps data across a restart", async () => {
+    const created = await cli(["workspace", "create", "--name", "Acme", "--json"], env);
+    expect(created.code, created.stderr).toBe(0);
+    const workspace = JSON.parse(created.stdout) as { workspaceId: string; name: string };
+    expect(workspace).toEqual({ workspaceId: expect.stringMatching(/^ws_/), name: "Acme" });
+
+    const key = await cli(
+      ["api-key", "create", "--workspace", workspace.workspaceId, "--json"],
+      env,
+    );
+    expect(key.code, key.stderr).toBe(0);
+    expect(JSON.parse(key.stdout)).toMatchObject({
+      apiKey: expect.stringMatching(/^nmc_/),
+      workspaceId: workspace.workspaceId,
+    });
+
+    await consoleApp.stop();
+    consoleApp = new Console(await freePort(), env);
+    await consoleApp.start();
+
+    const listed = await cli(["workspace", "list", "--json"], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ workspaceId: workspace.workspaceId, name: "Acme" }),
+    ]);
+  });
+});
