@@ -1,0 +1,237 @@
+import { rowsOf } from "@db/console";
+import { type SQL, sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { filterSql } from "./pgvector-filter";
+import type { VectorMatch, VectorMetadata, VectorQuery, VectorRecord, VectorStore } from "./types";
+import {
+  assertNamespace,
+  assertQuery,
+  matchesNothing,
+  parseFilter,
+  prepareRecords,
+} from "./validate";
+
+// Any Drizzle Postgres database: PGlite, postgres-js, or @db/console's typed handle.
+// biome-ignore lint/suspicious/noExplicitAny: the schema generic is irrelevant to raw SQL
+export type PgvectorDatabase = PgDatabase<PgQueryResultHKT, any>;
+
+export interface PgvectorStoreOptions {
+  db: PgvectorDatabase;
+  dimension: number;
+}
+
+/** pgvector's HNSW index accepts `vector` columns of up to 2000 dimensions. */
+const MAX_HNSW_DIMENSION = 2000;
+/** Rows per INSERT: 4 parameters each, far under Postgres's 65535, and bounded statement size at 1536-d. */
+const UPSERT_BATCH = 200;
+const ID_BATCH = 1000;
+
+export const PGVECTOR_MISSING_HINT =
+  "set PINECONE_API_KEY and PINECONE_INDEX, or use a Postgres with pgvector";
+
+export function pgvectorTableName(dimension: number): string {
+  return `vector_records_${dimension}`;
+}
+
+function toVectorLiteral(values: readonly number[]): string {
+  return `[${values.join(",")}]`;
+}
+
+function parseJson<T>(value: unknown): T {
+  return (typeof value === "string" ? JSON.parse(value) : value) as T;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The table is per dimension and created here rather than by drizzle migrations: the dimension follows the
+ * embedding model, and the migrations must still apply to a Postgres server that has no pgvector.
+ */
+function ddl(dimension: number): SQL[] {
+  const table = pgvectorTableName(dimension);
+  return [
+    sql`create extension if not exists vector`,
+    sql.raw(
+      `create table if not exists ${table} (
+        namespace text not null,
+        id text not null,
+        embedding vector(${dimension}) not null,
+        metadata jsonb not null default '{}'::jsonb,
+        updated_at timestamptz not null default now(),
+        primary key (namespace, id)
+      )`,
+    ),
+    sql.raw(
+      `create index if not exists ${table}_embedding_hnsw on ${table} using hnsw (embedding vector_cosine_ops)`,
+    ),
+    sql.raw(`create index if not exists ${table}_namespace on ${table} (namespace)`),
+  ];
+}
+
+/**
+ * The nearest-neighbour statement, exported so tests can EXPLAIN exactly what `query` runs. relaxed_order
+ * may emit rows slightly out of order; the materialized CTE keeps the index scan and re-sorts its output.
+ */
+export function nearestSql(dimension: number, namespace: string, query: VectorQuery): SQL {
+  return sql`
+    with nearest as materialized (
+      select id, metadata, embedding <=> ${toVectorLiteral(query.vector)}::vector as distance
+      from ${sql.identifier(pgvectorTableName(dimension))}
+      where namespace = ${namespace}${filterSql(parseFilter(query.filter))}
+      order by distance
+      limit ${query.topK}
+    )
+    select id, metadata, 1 - distance as score from nearest order by distance, id`;
+}
+
+export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore {
+  const { db, dimension } = options;
+  if (!Number.isInteger(dimension) || dimension < 1 || dimension > MAX_HNSW_DIMENSION) {
+    throw new Error(
+      `pgvector store dimension must be an integer from 1 to ${MAX_HNSW_DIMENSION} (got ${dimension})`,
+    );
+  }
+  const table = sql.identifier(pgvectorTableName(dimension));
+
+  let ready: Promise<{ iterativeScan: boolean }> | undefined;
+  function ensure(): Promise<{ iterativeScan: boolean }> {
+    ready ??= (async () => {
+      const [extension, ...rest] = ddl(dimension);
+      try {
+        await db.execute(extension!);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(
+          `could not enable pgvector (${reason}): the database has no usable vector extension; ${PGVECTOR_MISSING_HINT}`,
+          { cause: error },
+        );
+      }
+      for (const statement of rest) await db.execute(statement);
+      // hnsw.iterative_scan arrived in pgvector 0.8; on older servers setting it is an error.
+      const version = rowsOf<{ v: string }>(
+        await db.execute(sql`select extversion as v from pg_extension where extname = 'vector'`),
+      )[0]?.v;
+      const [major = 0, minor = 0] = (version ?? "0.0").split(".").map(Number);
+      return { iterativeScan: major > 0 || minor >= 8 };
+    })().catch((error: unknown) => {
+      // A failed setup (a race with another process, a dropped connection) is retried on the next call.
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  }
+
+  return {
+    kind: "pgvector",
+    dimension,
+
+    async upsert(namespace, records) {
+      assertNamespace(namespace);
+      const prepared = prepareRecords(records, dimension);
+      if (prepared.length === 0) return;
+      await ensure();
+      for (const batch of chunks(prepared, UPSERT_BATCH)) {
+        const values = batch.map(
+          (r) =>
+            sql`(${namespace}, ${r.id}, ${toVectorLiteral(r.values)}::vector, ${JSON.stringify(r.metadata)}::jsonb, now())`,
+        );
+        await db.execute(sql`
+          insert into ${table} (namespace, id, embedding, metadata, updated_at)
+          values ${sql.join(values, sql`, `)}
+          on conflict (namespace, id) do update
+            set embedding = excluded.embedding, metadata = excluded.metadata, updated_at = excluded.updated_at`);
+      }
+    },
+
+    async query(namespace, query) {
+      assertNamespace(namespace);
+      assertQuery(query, dimension);
+      const clauses = parseFilter(query.filter);
+      if (matchesNothing(clauses)) return [];
+      const { iterativeScan } = await ensure();
+      // ef_search bounds the candidate list (default 40, max 1000); it must be at least topK to return topK.
+      const efSearch = Math.min(Math.max(query.topK, 40), 1000);
+      return db.transaction(async (tx) => {
+        // Without iterative scan, HNSW collects ef_search candidates and *then* filters, so a selective
+        // filter returns fewer than topK rows. Both settings are transaction-local (set_config(..., true)).
+        await tx.execute(sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true)`);
+        if (iterativeScan) {
+          await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
+        }
+        const result = await tx.execute(nearestSql(dimension, namespace, query));
+        return rowsOf<{ id: string; metadata: unknown; score: number | string }>(result).map(
+          (row): VectorMatch => ({
+            id: row.id,
+            score: Number(row.score),
+            metadata: parseJson<VectorMetadata>(row.metadata) ?? {},
+          }),
+        );
+      });
+    },
+
+    async fetch(namespace, ids) {
+      assertNamespace(namespace);
+      if (ids.length === 0) return [];
+      await ensure();
+      const found = new Map<string, VectorRecord>();
+      for (const batch of chunks([...new Set(ids)], ID_BATCH)) {
+        const result = await db.execute(sql`
+          select id, embedding::text as embedding, metadata from ${table}
+          where namespace = ${namespace} and id in (${sql.join(
+            batch.map((id) => sql`${id}`),
+            sql`, `,
+          )})`);
+        for (const row of rowsOf<{ id: string; embedding: string; metadata: unknown }>(result)) {
+          found.set(row.id, {
+            id: row.id,
+            values: JSON.parse(row.embedding) as number[],
+            metadata: parseJson<VectorMetadata>(row.metadata) ?? {},
+          });
+        }
+      }
+      return ids.flatMap((id) => {
+        const record = found.get(id);
+        found.delete(id);
+        return record ? [record] : [];
+      });
+    },
+
+    async delete(namespace, ids) {
+      assertNamespace(namespace);
+      if (ids.length === 0) return;
+      await ensure();
+      for (const batch of chunks(ids, ID_BATCH)) {
+        await db.execute(sql`
+          delete from ${table}
+          where namespace = ${namespace} and id in (${sql.join(
+            batch.map((id) => sql`${id}`),
+            sql`, `,
+          )})`);
+      }
+    },
+
+    async deleteNamespace(namespace) {
+      assertNamespace(namespace);
+      await ensure();
+      await db.execute(sql`delete from ${table} where namespace = ${namespace}`);
+    },
+
+    async count(namespace) {
+      assertNamespace(namespace);
+      await ensure();
+      const result = await db.execute(
+        sql`select count(*)::int as n from ${table} where namespace = ${namespace}`,
+      );
+      return Number(rowsOf<{ n: number }>(result)[0]?.n ?? 0);
+    },
+
+    async ping() {
+      await ensure();
+      await db.execute(sql`select 1`);
+    },
+  };
+}

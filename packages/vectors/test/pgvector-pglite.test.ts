@@ -1,0 +1,127 @@
+import { type DatabaseHandle, openDatabase, rowsOf } from "@db/console";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPgvectorStore, nearestSql, pgvectorTableName } from "../src/pgvector";
+import type { VectorRecord, VectorStore } from "../src/types";
+import { describeVectorStoreContract } from "./contract";
+
+// One PGlite per file: opening one costs ~2.5 s.
+let handle: DatabaseHandle;
+beforeAll(async () => {
+  handle = await openDatabase({ dataDir: "memory://" });
+});
+afterAll(() => handle?.close());
+
+describeVectorStoreContract("pgvector on PGlite", async (dimension) =>
+  createPgvectorStore({ db: handle.db, dimension }),
+);
+
+describe("pgvector store on PGlite", () => {
+  it("creates its own table, HNSW cosine index and namespace index on first use", async () => {
+    const store = createPgvectorStore({ db: handle.db, dimension: 3 });
+    await store.ping();
+    const result = await handle.db.execute(
+      sql`select indexdef from pg_indexes where tablename = ${pgvectorTableName(3)} order by indexname`,
+    );
+    const defs = rowsOf<{ indexdef: string }>(result).map((r) => r.indexdef);
+    expect(defs.some((d) => /USING hnsw \(embedding vector_cosine_ops\)/.test(d))).toBe(true);
+    expect(defs.some((d) => /USING btree \(namespace\)/.test(d))).toBe(true);
+    expect(defs.some((d) => /UNIQUE.*\(namespace, id\)/.test(d))).toBe(true);
+  });
+
+  it("keeps filter values out of the SQL text", async () => {
+    const store = createPgvectorStore({ db: handle.db, dimension: 3 });
+    const evil = `x'); drop table ${pgvectorTableName(3)}; --`;
+    await store.upsert("inj", [{ id: evil, values: [1, 0, 0], metadata: { [evil]: evil } }]);
+    const matches = await store.query("inj", {
+      vector: [1, 0, 0],
+      topK: 1,
+      filter: { [evil]: { $in: [evil] } },
+    });
+    expect(matches.map((m) => m.id)).toEqual([evil]);
+    expect(await store.count("inj")).toBe(1);
+  });
+
+  it("upserts more records than one INSERT batch", async () => {
+    const store = createPgvectorStore({ db: handle.db, dimension: 3 });
+    const records = Array.from({ length: 450 }, (_, i) => ({
+      id: `b${i}`,
+      values: [1, i, 0],
+      metadata: { i },
+    }));
+    await store.upsert("batches", records);
+    await store.upsert("batches", records);
+    expect(await store.count("batches")).toBe(450);
+    expect(await store.fetch("batches", ["b449"])).toHaveLength(1);
+  });
+
+  it("rejects a dimension HNSW cannot index", () => {
+    expect(() => createPgvectorStore({ db: handle.db, dimension: 4096 })).toThrow(/1 to 2000/);
+  });
+});
+
+/** Deterministic pseudo-random numbers, so the HNSW graph (and the test) is the same on every run. */
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1664525 + 1013904223) % 2 ** 32;
+    return s / 2 ** 32 - 0.5;
+  };
+}
+
+describe("filtered HNSW search on pgvector", () => {
+  const dimension = 16;
+  const space = "hnsw-filter";
+  const query = Array.from({ length: dimension }, (_, i) => (i === 0 ? 1 : 0));
+  let store: VectorStore;
+
+  beforeAll(async () => {
+    const random = rng(42);
+    // 290 distractors close to the query, 10 matching records far from it: a plain HNSW scan fills its
+    // ef_search candidate list with distractors and then filters every one of them away.
+    const records: VectorRecord[] = Array.from({ length: 300 }, (_, i) => {
+      const match = i % 30 === 0;
+      const values = Array.from({ length: dimension }, () => random() * 0.3);
+      values[0] = match ? -1 : 1;
+      return { id: `v${i}`, values, metadata: { group: match ? "rare" : "common" } };
+    });
+    store = createPgvectorStore({ db: handle.db, dimension });
+    await store.upsert(space, records);
+    // At 300 rows the planner would rather read the namespace's rows through a btree and sort them (exact,
+    // and no HNSW involved). PGlite is a single session, so disabling sorts here steers it onto HNSW.
+    await handle.db.execute(sql`analyze ${sql.identifier(pgvectorTableName(dimension))}`);
+    await handle.db.execute(sql`set enable_sort = off`);
+  });
+  afterAll(() => handle.db.execute(sql`reset enable_sort`));
+
+  it("plans the store's query on the HNSW index", async () => {
+    const plan = await handle.db.execute(
+      sql`explain ${nearestSql(dimension, space, { vector: query, topK: 5, filter: { group: "rare" } })}`,
+    );
+    expect(JSON.stringify(rowsOf(plan))).toMatch(
+      /Index Scan using vector_records_16_embedding_hnsw/,
+    );
+  });
+
+  it("without iterative scan, the same query starves topK (the failure being guarded)", async () => {
+    const rows = await handle.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('hnsw.iterative_scan', 'off', true)`);
+      return rowsOf(
+        await tx.execute(
+          nearestSql(dimension, space, { vector: query, topK: 5, filter: { group: "rare" } }),
+        ),
+      );
+    });
+    expect(rows.length).toBeLessThan(5);
+  });
+
+  it("returns topK matches when only 10 of 300 vectors pass the filter", async () => {
+    const matches = await store.query(space, { vector: query, topK: 5, filter: { group: "rare" } });
+    expect(matches).toHaveLength(5);
+    expect(matches.every((m) => m.metadata.group === "rare")).toBe(true);
+    const scores = matches.map((m) => m.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const all = await store.query(space, { vector: query, topK: 50, filter: { group: "rare" } });
+    expect(all).toHaveLength(10);
+  });
+});
