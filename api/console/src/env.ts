@@ -1,4 +1,5 @@
 import { createEnv } from "@t3-oss/env-core";
+import { envOptions } from "@repo/env";
 import { env as dbEnv } from "@db/console/env";
 import { env as embeddingsEnv } from "@repo/embeddings/env";
 import { env as vectorsEnv } from "@repo/vectors/env";
@@ -20,7 +21,5 @@ export const env = createEnv({
       .default(500),
     OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   },
-  runtimeEnv: process.env,
-  emptyStringAsUndefined: true,
-  skipValidation: process.env.SKIP_ENV_VALIDATION === "1",
+  ...envOptions,
 });

@@ -1,4 +1,5 @@
 import { createEnv } from "@t3-oss/env-core";
+import { envOptions } from "@repo/env";
 import { z } from "zod";
 
 export const env = createEnv({
@@ -13,7 +14,5 @@ export const env = createEnv({
     DATA_DIR: z.string().min(1, "DATA_DIR must name a directory, e.g. .data").default(".data"),
     TEST_DATABASE_URL: z.string().url().optional(),
   },
-  runtimeEnv: process.env,
-  emptyStringAsUndefined: true,
-  skipValidation: process.env.SKIP_ENV_VALIDATION === "1",
+  ...envOptions,
 });

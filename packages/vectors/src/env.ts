@@ -1,11 +1,10 @@
 import { createEnv } from "@t3-oss/env-core";
+import { envOptions } from "@repo/env";
 import { env as pineconeEnv } from "@vendor/pinecone/env";
 
 /** Vectors add no variables of their own: the choice of store follows from Pinecone's. */
 export const env = createEnv({
   server: {},
   extends: [pineconeEnv],
-  runtimeEnv: process.env,
-  emptyStringAsUndefined: true,
-  skipValidation: process.env.SKIP_ENV_VALIDATION === "1",
+  ...envOptions,
 });

@@ -58,7 +58,7 @@ describe("vector store selection from the environment", () => {
     await expect(
       load({ PINECONE_API_KEY: "k", PINECONE_INDEX: "memories", PINECONE_HOST: "not a url" }),
     ).rejects.toThrow(
-      /Invalid Pinecone configuration:\n {2}PINECONE_HOST must be the index's data-plane URL/,
+      /Invalid environment variables:\n {2}PINECONE_HOST must be the index's data-plane URL/,
     );
     await expect(load({ PINECONE_API_KEY: "k", PINECONE_INDEX: "Bad_Name" })).rejects.toThrow(
       /PINECONE_INDEX must be an index name/,

@@ -1,4 +1,5 @@
 import { createEnv } from "@t3-oss/env-core";
+import { envOptions } from "@repo/env";
 import { z } from "zod";
 
 export const env = createEnv({
@@ -16,9 +17,7 @@ export const env = createEnv({
       .url("INNGEST_BASE_URL must be a URL, e.g. http://127.0.0.1:8288 for a self-hosted server")
       .optional(),
   },
-  runtimeEnv: process.env,
-  emptyStringAsUndefined: true,
-  skipValidation: process.env.SKIP_ENV_VALIDATION === "1",
+  ...envOptions,
 });
 
 /** Inngest is used when it has somewhere to send events: a cloud event key or a dev server. */

@@ -1,4 +1,5 @@
 import { createEnv } from "@t3-oss/env-core";
+import { envOptions } from "@repo/env";
 import { z } from "zod";
 
 const server = {
@@ -20,25 +21,6 @@ const server = {
     )
     .optional(),
 };
-
-interface Issue {
-  readonly message: string;
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
-}
-
-/**
- * t3's default handler throws a bare "Invalid environment variables" and leaves the names in a console
- * line that logs often drop; the thrown message itself has to say which variable and what to set.
- */
-function failOnIssues(issues: readonly Issue[]): never {
-  const lines = issues.map((issue) => {
-    const name = issue.path
-      ?.map((part) => String(typeof part === "object" ? part.key : part))
-      .join(".");
-    return name && !issue.message.includes(name) ? `${name}: ${issue.message}` : issue.message;
-  });
-  throw new Error(`Invalid Pinecone configuration:\n  ${lines.join("\n  ")}`);
-}
 
 export const env = createEnv({
   server,
@@ -62,10 +44,7 @@ export const env = createEnv({
         });
       }
     }),
-  onValidationError: failOnIssues,
-  runtimeEnv: process.env,
-  emptyStringAsUndefined: true,
-  skipValidation: process.env.SKIP_ENV_VALIDATION === "1",
+  ...envOptions,
 });
 
 /** Both halves are needed: the key authenticates, the index name says where records go. */
