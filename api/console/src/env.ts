@@ -1,8 +1,8 @@
-import { createEnv } from "@t3-oss/env-core";
-import { envOptions } from "@repo/env";
 import { env as dbEnv } from "@db/console/env";
 import { env as embeddingsEnv } from "@repo/embeddings/env";
+import { envOptions } from "@repo/env";
 import { env as vectorsEnv } from "@repo/vectors/env";
+import { createEnv } from "@t3-oss/env-core";
 import { env as inngestEnv } from "@vendor/inngest/env";
 import { z } from "zod";
 
@@ -11,7 +11,8 @@ export const env = createEnv({
   server: {
     WORKFLOWS: z
       .enum(["inngest", "in-process"], {
-        message: "WORKFLOWS must be inngest or in-process (unset: inngest when INNGEST_EVENT_KEY or INNGEST_DEV=1 is set)",
+        message:
+          "WORKFLOWS must be inngest or in-process (unset: inngest when INNGEST_EVENT_KEY or INNGEST_DEV=1 is set)",
       })
       .optional(),
     OUTBOX_POLL_MS: z.coerce

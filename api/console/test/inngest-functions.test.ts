@@ -8,7 +8,12 @@ import { z } from "zod";
 import { toInngestFunction } from "../src/inngest/adapt";
 import { inngest } from "../src/inngest/client";
 import { outboxSweep, SWEEP_STALE_AFTER_MS } from "../src/inngest/functions/outbox-sweep";
-import { defineEvent, defineWorkflow, PermanentWorkflowError, type WorkflowDeps } from "../src/workflows/types";
+import {
+  defineEvent,
+  defineWorkflow,
+  PermanentWorkflowError,
+  type WorkflowDeps,
+} from "../src/workflows/types";
 
 let handle: DatabaseHandle;
 let deps: WorkflowDeps;
@@ -18,7 +23,11 @@ beforeAll(async () => {
   deps = {
     db: handle.db,
     embeddings,
-    vectors: createVectorStore({ kind: "pgvector", db: handle.db, dimension: embeddings.dimension }),
+    vectors: createVectorStore({
+      kind: "pgvector",
+      db: handle.db,
+      dimension: embeddings.dimension,
+    }),
   };
 });
 afterAll(() => handle.close());
@@ -32,7 +41,10 @@ describe("engine-neutral workflows as Inngest functions", () => {
       trigger: requested,
       retries: 3,
       handler: async ({ event, step, deps: d }) => {
-        const vector = await step.run("embed", async () => (await d.embeddings.embed([event.data.text]))[0]!);
+        const vector = await step.run(
+          "embed",
+          async () => (await d.embeddings.embed([event.data.text]))[0]!,
+        );
         return { dimension: vector.length };
       },
     });
@@ -91,7 +103,11 @@ describe("outbox sweep (Inngest cron)", () => {
       event: { id: "evt-done", name: requested.name, data: { text: "done" } },
     });
 
-    const t = new InngestTestEngine({ function: outboxSweep(inngest, async () => deps) });
+    // Sending is Inngest's side of the boundary: the step is mocked, what it was asked to send is asserted.
+    const t = new InngestTestEngine({
+      function: outboxSweep(inngest, async () => deps),
+      steps: [{ id: "redrive-stale-payloads", handler: () => ({ ids: ["evt-stale"] }) }],
+    });
     const { result, ctx } = await t.execute();
     expect(result).toEqual({ redriven: 1 });
     const sent = (ctx.step.sendEvent as unknown as { mock: { calls: unknown[][] } }).mock.calls;

@@ -28,7 +28,11 @@ beforeAll(async () => {
   deps = {
     db: handle.db,
     embeddings,
-    vectors: createVectorStore({ kind: "pgvector", db: handle.db, dimension: embeddings.dimension }),
+    vectors: createVectorStore({
+      kind: "pgvector",
+      db: handle.db,
+      dimension: embeddings.dimension,
+    }),
   };
   workspaceId = (await createWorkspace(handle.db, { name: "Runner" })).id;
 });
@@ -38,7 +42,10 @@ const testEvent = defineEvent("test/work.requested", z.object({ key: z.string() 
 const followUp = defineEvent("test/work.done", z.object({ key: z.string() }));
 
 let seq = 0;
-async function enqueue(name = testEvent.name, data: Record<string, unknown> = { key: `k${seq}` }) {
+async function enqueue(
+  name: string = testEvent.name,
+  data: Record<string, unknown> = { key: `k${seq}` },
+) {
   const body = JSON.stringify({ seq: seq++, data });
   const { payload } = await insertWebhookPayload(handle.db, {
     workspaceId,

@@ -9,11 +9,9 @@ export const env = createEnv({
   },
   shared: {
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-    NEXT_RUNTIME: z.enum(["nodejs", "edge"]).optional(),
   },
   experimental__runtimeEnv: {
     NODE_ENV: process.env.NODE_ENV,
-    NEXT_RUNTIME: process.env.NEXT_RUNTIME,
   },
   emptyStringAsUndefined: true,
   skipValidation: process.env.SKIP_ENV_VALIDATION === "1",

@@ -3,13 +3,9 @@
  * boots, so a bad env value or a locked data directory fails the start, not the first request.
  */
 export async function register() {
-  const { env } = await import("./env");
-  if (env.NEXT_RUNTIME !== "nodejs") return;
-  const { getRuntime, getHealth } = await import("@api/console");
-  const runtime = await getRuntime();
-  const health = await getHealth(runtime);
-  console.log(
-    `[console] database=${health.database} (${health.details.database.target}) vectors=${health.vectors} ` +
-      `embeddings=${health.embeddings} (${health.details.embeddings.model}) workflows=${health.workflows}`,
-  );
+  // NEXT_RUNTIME is inlined by Next at build time; reading it literally is what lets the bundler drop the
+  // Node-only runtime from the edge build, so it is the one variable not read through env.ts.
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    await import("./instrumentation-node");
+  }
 }

@@ -69,3 +69,16 @@ describe("the built console on its embedded defaults", () => {
     ]);
   });
 });
+
+describe("a console with a bad environment", () => {
+  it("refuses to start and names the variable to fix", async () => {
+    const bad = new Console(await freePort(), { DATA_DIR: dataDir, EMBEDDINGS: "bogus" });
+    const error = await bad.start().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    await bad.stop();
+    expect(error?.message).toContain("console exited early");
+    expect(error?.message).toContain("EMBEDDINGS must be openai, use");
+  });
+});

@@ -1,5 +1,5 @@
-import { createEnv } from "@t3-oss/env-core";
 import { envOptions } from "@repo/env";
+import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
 export const env = createEnv({

@@ -1,5 +1,5 @@
-import { createEnv } from "@t3-oss/env-core";
 import { envOptions } from "@repo/env";
+import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
 export const env = createEnv({
@@ -7,7 +7,10 @@ export const env = createEnv({
     INNGEST_EVENT_KEY: z.string().min(1).optional(),
     INNGEST_SIGNING_KEY: z
       .string()
-      .regex(/^signkey-/, "INNGEST_SIGNING_KEY must be the signkey-… value from the Inngest dashboard")
+      .regex(
+        /^signkey-/,
+        "INNGEST_SIGNING_KEY must be the signkey-… value from the Inngest dashboard",
+      )
       .optional(),
     INNGEST_DEV: z
       .enum(["0", "1"], { message: "INNGEST_DEV must be 1 (use an Inngest dev server) or 0" })

@@ -31,7 +31,8 @@ function requireFlag(ctx: CommandContext, name: string): string {
 async function requireWorkspace(ctx: CommandContext, db: DatabaseHandle) {
   const workspaceId = requireFlag(ctx, "workspace");
   const workspace = await getWorkspace(db.db, { workspaceId });
-  if (!workspace) throw new UsageError(`workspace ${workspaceId} does not exist (see: pnpm cli workspace list)`);
+  if (!workspace)
+    throw new UsageError(`workspace ${workspaceId} does not exist (see: pnpm cli workspace list)`);
   return workspace;
 }
 
@@ -39,7 +40,10 @@ export const commands: Record<string, (ctx: CommandContext) => Promise<void>> = 
   "workspace create": async (ctx) => {
     const name = requireFlag(ctx, "name");
     const ws = await createWorkspace((await ctx.database()).db, { name });
-    ctx.out.result({ workspaceId: ws.id, name: ws.name }, `created workspace ${ws.id} (${ws.name})`);
+    ctx.out.result(
+      { workspaceId: ws.id, name: ws.name },
+      `created workspace ${ws.id} (${ws.name})`,
+    );
   },
 
   "workspace list": async (ctx) => {
@@ -63,7 +67,11 @@ export const commands: Record<string, (ctx: CommandContext) => Promise<void>> = 
       throw new UsageError("--expires-in-days must be a number");
     }
     const name = typeof ctx.flags.name === "string" ? ctx.flags.name : undefined;
-    const { apiKey, key } = await createApiKey(db.db, { workspaceId: workspace.id, name, expiresAt });
+    const { apiKey, key } = await createApiKey(db.db, {
+      workspaceId: workspace.id,
+      name,
+      expiresAt,
+    });
     ctx.out.result(
       { apiKey, workspaceId: workspace.id, keyId: key.id },
       `${apiKey}\n(shown once: only its hash is stored) workspace ${workspace.id}, key ${key.id}`,
@@ -117,7 +125,12 @@ export const commands: Record<string, (ctx: CommandContext) => Promise<void>> = 
       dimension: embeddings.dimension,
     });
     ctx.out.result(
-      { workspaceId: workspace.id, previous, model: embeddings.model, dimension: embeddings.dimension },
+      {
+        workspaceId: workspace.id,
+        previous,
+        model: embeddings.model,
+        dimension: embeddings.dimension,
+      },
       `workspace ${workspace.id}: vectors cleared, now embedding with ${embeddings.model}`,
     );
   },

@@ -31,6 +31,9 @@ async function main(argv: string[]): Promise<number> {
     options: {
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
+      name: { type: "string" },
+      workspace: { type: "string" },
+      "expires-in-days": { type: "string" },
       id: { type: "string", multiple: true },
     },
   });

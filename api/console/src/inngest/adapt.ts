@@ -20,15 +20,22 @@ export function toInngestFunction(
     {
       id: workflow.id,
       retries: workflow.retries as InngestRetries,
-      triggers: [eventType(workflow.trigger.name, { schema: workflow.trigger.schema })],
+      // The data is validated below, as the in-process runner does, so both engines fail alike.
+      triggers: [eventType(workflow.trigger.name)],
       ...(workflow.concurrencyKey
         ? { concurrency: [{ key: workflow.concurrencyKey, limit: workflow.concurrencyLimit ?? 1 }] }
         : {}),
     },
     async ({ event, step, attempt }) => {
       try {
+        const parsed = workflow.trigger.schema.safeParse(event.data);
+        if (!parsed.success) {
+          throw new PermanentWorkflowError(
+            `event ${event.name} does not match its schema: ${parsed.error.message}`,
+          );
+        }
         return await workflow.handler({
-          event: { id: event.id, name: event.name, data: event.data as never },
+          event: { id: event.id, name: event.name, data: parsed.data as never },
           attempt,
           deps: await getDeps(),
           step: {

@@ -9,7 +9,11 @@ import {
   type WebhookPayload,
 } from "@db/console";
 import { workflowsFor } from "../workflows/registry";
-import { PermanentWorkflowError, type WorkflowDefinition, type WorkflowDeps } from "../workflows/types";
+import {
+  PermanentWorkflowError,
+  type WorkflowDefinition,
+  type WorkflowDeps,
+} from "../workflows/types";
 import { runWorkflow, type StepMemory } from "./run-workflow";
 
 export interface OutboxRunnerOptions {

@@ -92,11 +92,39 @@ type GlobalWithRuntime = typeof globalThis & { [GLOBAL_KEY]?: Promise<Runtime> }
  */
 export function getRuntime(): Promise<Runtime> {
   const g = globalThis as GlobalWithRuntime;
-  g[GLOBAL_KEY] ??= createRuntime({ role: "console", serveDatabase: true, startWorkflows: true }).catch(
-    (error: unknown) => {
-      g[GLOBAL_KEY] = undefined;
-      throw error;
-    },
-  );
+  if (!g[GLOBAL_KEY]) {
+    g[GLOBAL_KEY] = createRuntime({
+      role: "console",
+      serveDatabase: true,
+      startWorkflows: true,
+    }).then(
+      (runtime) => {
+        closeOnSignals(runtime);
+        return runtime;
+      },
+      (error: unknown) => {
+        g[GLOBAL_KEY] = undefined;
+        throw error;
+      },
+    );
+  }
   return g[GLOBAL_KEY];
+}
+
+// PGlite flushes and releases its directory only on close; a console stopped with Ctrl-C or SIGTERM
+// must not leave the next start to recover a half-written database.
+function closeOnSignals(runtime: Runtime): void {
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    runtime.close().then(
+      () => process.exit(signal === "SIGINT" ? 130 : 0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
 }

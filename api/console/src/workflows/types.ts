@@ -35,7 +35,10 @@ export interface WorkflowContext<TData> {
   deps: WorkflowDeps;
 }
 
-export interface EventDefinition<TName extends string = string, TSchema extends z.ZodType = z.ZodType> {
+export interface EventDefinition<
+  TName extends string = string,
+  TSchema extends z.ZodType = z.ZodType,
+> {
   name: TName;
   schema: TSchema;
 }
