@@ -167,11 +167,24 @@ describe(`in-process outbox runner (${testDatabaseTarget()})`, () => {
     expect(done).toEqual(["chained"]);
   });
 
-  it("marks a payload nobody listens to as ignored", async () => {
-    const id = await enqueue("test/nobody.listens", { key: "x" });
-    await runner([]).drain();
-    const row = await getWebhookPayload(handle.db, { payloadId: id });
-    expect(row?.status).toBe("ignored");
+  it("leaves a payload nobody listens to pending for a workflow added later", async () => {
+    const name = "test/later.handled";
+    const id = await enqueue(name, { key: "later" });
+    expect(await runner([]).drain()).toBe(0);
+    expect((await getWebhookPayload(handle.db, { payloadId: id }))?.status).toBe("pending");
+
+    const seen: string[] = [];
+    const later = defineWorkflow({
+      id: "later",
+      trigger: defineEvent(name, z.object({ key: z.string() })),
+      retries: 1,
+      handler: async ({ event }) => {
+        seen.push(event.data.key);
+      },
+    });
+    await runner([later]).drain();
+    expect(seen).toEqual(["later"]);
+    expect((await getWebhookPayload(handle.db, { payloadId: id }))?.status).toBe("done");
   });
 
   it("resumes work a crashed runner left leased", async () => {

@@ -5,7 +5,6 @@ import {
   failPayloadAttempt,
   releaseLeases,
   saveStepResult,
-  setPayloadStatus,
   type WebhookPayload,
 } from "@db/console";
 import { workflowsFor } from "../workflows/registry";
@@ -112,6 +111,7 @@ export class OutboxRunner {
       limit: concurrency * 8,
       leaseMs: this.options.leaseMs ?? 5 * 60_000,
       now,
+      eventNames: [...new Set(this.options.registry.map((w) => w.trigger.name))],
     });
     const lanes = new Map<string, WebhookPayload[]>();
     for (const row of rows) {
@@ -133,14 +133,6 @@ export class OutboxRunner {
     const event = row.event;
     if (!event) return;
     const listeners = workflowsFor(event.name, this.options.registry);
-    if (listeners.length === 0) {
-      await setPayloadStatus(db, {
-        payloadId: row.id,
-        status: "ignored",
-        error: `no workflow listens to ${event.name}`,
-      });
-      return;
-    }
     const state = { ...row.stepState };
     const memory: StepMemory = {
       get: (key) => (key in state ? { hit: true, value: state[key] } : { hit: false }),

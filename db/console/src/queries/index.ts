@@ -1,4 +1,6 @@
 export * from "./api-keys";
 export { newId } from "./ids";
+export * from "./integrations";
+export * from "./sentry-installations";
 export * from "./webhook-payloads";
 export * from "./workspaces";

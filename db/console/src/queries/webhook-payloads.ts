@@ -56,9 +56,25 @@ export async function getWebhookPayload(
  */
 export async function claimDuePayloads(
   db: Executor,
-  params: { limit: number; leaseMs: number; now?: Date },
+  params: {
+    limit: number;
+    leaseMs: number;
+    now?: Date;
+    /**
+     * Only rows whose event some workflow listens to. A row nothing handles yet stays pending instead of
+     * being marked done, so a workflow added later still finds it.
+     */
+    eventNames?: readonly string[];
+  },
 ): Promise<WebhookPayload[]> {
   const now = params.now ?? new Date();
+  if (params.eventNames && params.eventNames.length === 0) return [];
+  const names = params.eventNames
+    ? sql`and (event->>'name') in (${sql.join(
+        params.eventNames.map((n) => sql`${n}`),
+        sql`, `,
+      )})`
+    : sql``;
   const leaseUntil = new Date(now.getTime() + params.leaseMs);
   const result = await db.execute(sql`
     update ${payloads} set status = 'processing', locked_until = ${leaseUntil.toISOString()}::timestamptz,
@@ -68,7 +84,7 @@ export async function claimDuePayloads(
       where event is not null and (
         (status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz)
         or (status = 'processing' and locked_until < ${now.toISOString()}::timestamptz)
-      )
+      ) ${names}
       order by next_attempt_at
       limit ${params.limit}
       for update skip locked

@@ -1,3 +1,5 @@
 export * from "./api-keys";
+export * from "./integrations";
+export * from "./sentry-installations";
 export * from "./webhook-payloads";
 export * from "./workspaces";
