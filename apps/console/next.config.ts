@@ -32,6 +32,10 @@ const config: NextConfig = {
     "drizzle-orm",
   ],
   typescript: { ignoreBuildErrors: false },
+  // With the redirect off, a trailing slash must still reach the handler instead of a 404.
+  async rewrites() {
+    return [{ source: "/api/sentry/webhooks/", destination: "/api/sentry/webhooks" }];
+  },
 };
 
 export default config;

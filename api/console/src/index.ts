@@ -8,5 +8,7 @@ export {
   openDatabaseFromEnv,
   type Runtime,
 } from "./runtime";
+export { handleWebhook, methodNotAllowed } from "./webhooks/handle";
+export { receiveWebhook } from "./webhooks/receive";
 export type { WorkflowEngine } from "./workflows/engine";
 export * from "./workflows/types";

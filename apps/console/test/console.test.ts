@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Console, cli, freePort } from "./harness";
+import { Console, cli, freePort, rootDir } from "./harness";
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "nmc-console-"));
 // The embedded defaults: nothing but a data directory is configured.
-const env = { DATA_DIR: dataDir };
+const env = { DATA_DIR: dataDir, SENTRY_CLIENT_SECRET: "console-test-client-secret-0123456789" };
 let consoleApp: Console;
 
 beforeAll(async () => {
@@ -67,6 +67,61 @@ describe("the built console on its embedded defaults", () => {
     expect(JSON.parse(listed.stdout)).toEqual([
       expect.objectContaining({ workspaceId: workspace.workspaceId, name: "Acme" }),
     ]);
+  });
+});
+
+describe("Sentry webhooks through the built console", () => {
+  const fixtures = path.resolve(rootDir, "../shared/fixtures/sentry");
+
+  it("accepts signed deliveries from the sender once the installation is linked", async () => {
+    const ws = JSON.parse(
+      (await cli(["workspace", "create", "--name", "Hooks", "--json"], env)).stdout,
+    );
+    const fixture = path.join(fixtures, "issue.created.json");
+    const uuid = JSON.parse(readFileSync(fixture, "utf8")).installation.uuid as string;
+    const url = `${consoleApp.url}/api/sentry/webhooks`;
+
+    const before = await cli(["sentry", "send", fixture, "--url", url, "--json"], env);
+    expect(JSON.parse(before.stdout).statuses).toEqual({ "404": 1 });
+
+    const linked = await cli(
+      [
+        "sentry",
+        "link",
+        "--workspace",
+        ws.workspaceId,
+        "--installation",
+        uuid,
+        "--org",
+        "example",
+        "--json",
+      ],
+      env,
+    );
+    expect(linked.code, linked.stderr).toBe(0);
+    const sent = await cli(["sentry", "send", fixture, "--url", url, "--json"], env);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ sent: 1, statuses: { "202": 1 }, failed: 0 });
+    const again = await cli(["sentry", "send", fixture, "--url", url, "--json"], env);
+    expect(JSON.parse(again.stdout).results[0].body).toMatchObject({ duplicate: true });
+
+    const status = await cli(["outbox", "status", "--workspace", ws.workspaceId, "--json"], env);
+    expect(JSON.parse(status.stdout).pending).toBe(1);
+  });
+
+  it("never redirects the webhook path and refuses other methods", async () => {
+    const slash = await fetch(`${consoleApp.url}/api/sentry/webhooks/`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    // Served by the webhook handler itself (an unsigned body: 401), not bounced with a 308.
+    expect(slash.status).toBe(401);
+    expect(await slash.json()).toMatchObject({ error: "UNAUTHORIZED" });
+    const get = await fetch(`${consoleApp.url}/api/sentry/webhooks`);
+    expect(get.status).toBe(405);
+    expect(await get.json()).toMatchObject({ error: "METHOD_NOT_ALLOWED" });
   });
 });
 

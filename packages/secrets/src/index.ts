@@ -23,10 +23,13 @@ export function parseKeyring(value: string): Keyring {
     .filter(Boolean)
     .map((part, index) => {
       const [version, key] = part.includes(":") ? part.split(":", 2) : [`v${index + 1}`, part];
-      if (!version || !VERSION.test(version)) throw new Error(`key version "${version}" must look like v1`);
+      if (!version || !VERSION.test(version))
+        throw new Error(`key version "${version}" must look like v1`);
       const bytes = Buffer.from(key ?? "", "base64");
       if (bytes.length !== 32) {
-        throw new Error(`key ${version} must be 32 bytes, base64-encoded (openssl rand -base64 32)`);
+        throw new Error(
+          `key ${version} must be 32 bytes, base64-encoded (openssl rand -base64 32)`,
+        );
       }
       return [version, bytes] as const;
     });
@@ -53,7 +56,9 @@ export function open(keyring: Keyring, sealed: string): string {
   const [version, iv, tag, ciphertext] = sealed.split(".");
   const key = version ? keyring.keys.get(version) : undefined;
   if (!key || !iv || !tag || ciphertext === undefined) {
-    throw new Error(`cannot open secret sealed with key ${version ?? "?"}: key not in ENCRYPTION_KEY`);
+    throw new Error(
+      `cannot open secret sealed with key ${version ?? "?"}: key not in ENCRYPTION_KEY`,
+    );
   }
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));

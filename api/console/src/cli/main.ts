@@ -14,6 +14,11 @@ const USAGE = `Usage: pnpm cli <command> [options] [--json]
   outbox retry [--workspace <id>] [--id <payloadId>...]
                                           queue failed payloads again
   reindex --workspace <id>                clear a workspace's vectors and adopt the current embedding model
+  sentry link --workspace <id> --installation <uuid> --org <slug>
+              [--projects a,b] [--events issue,error,...] [--min-level warning] [--client-secret <s>]
+                                          bind a Sentry installation to a workspace (internal with --client-secret)
+  sentry send <fixture.json | dataset dir> [--url <webhook url>] [--secret <client secret>] [--resource <r>]
+                                          sign and POST deliveries exactly as Sentry does
 
 The CLI uses the same DATA_DIR / DATABASE_URL as the console; while the console runs on the embedded
 database, the CLI connects through it.`;
@@ -35,6 +40,15 @@ async function main(argv: string[]): Promise<number> {
       workspace: { type: "string" },
       "expires-in-days": { type: "string" },
       id: { type: "string", multiple: true },
+      installation: { type: "string" },
+      org: { type: "string" },
+      projects: { type: "string" },
+      events: { type: "string" },
+      "min-level": { type: "string" },
+      "client-secret": { type: "string" },
+      secret: { type: "string" },
+      url: { type: "string" },
+      resource: { type: "string" },
     },
   });
   if (values.help || positionals.length === 0) {
@@ -42,7 +56,9 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
 
-  const { commands } = await import("./commands");
+  const { commands: core } = await import("./commands");
+  const { sentryCommands } = await import("./sentry-commands");
+  const commands = { ...core, ...sentryCommands };
   const { createOutput, UsageError } = await import("./output");
   const { openDatabaseFromEnv } = await import("../runtime/database");
   const name = [positionals.slice(0, 2).join(" "), positionals[0] ?? ""].find((n) => n in commands);
@@ -63,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
         return handle;
       },
     });
-    return 0;
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (out.json) console.error(JSON.stringify({ error: message }));

@@ -1,5 +1,6 @@
 import { type DatabaseHandle, serveDatabase } from "@db/console";
 import { createEmbeddingProvider, type EmbeddingProvider } from "@repo/embeddings";
+import type { Keyring } from "@repo/secrets";
 import { assertPgvectorAvailable, createVectorStore, type VectorStore } from "@repo/vectors";
 import { inngestConfigured } from "@vendor/inngest";
 import { env } from "../env";
@@ -9,12 +10,16 @@ import { inngestEngine, inProcessEngine, type WorkflowEngine } from "../workflow
 import { workflows as defaultRegistry } from "../workflows/registry";
 import type { WorkflowDefinition, WorkflowDeps } from "../workflows/types";
 import { openDatabaseFromEnv } from "./database";
+import { loadKeyring } from "./keyring";
 
 export { openDatabaseFromEnv } from "./database";
 export { getHealth, type Health } from "./health";
+export { loadKeyring } from "./keyring";
 
 export interface Runtime extends WorkflowDeps {
   database: DatabaseHandle;
+  /** Seals and opens secrets at rest. */
+  keyring: Keyring;
   workflows: WorkflowEngine;
   /** Present when workflows run in-process. */
   runner?: OutboxRunner;
@@ -28,6 +33,7 @@ export interface RuntimeOptions {
   /** Start the in-process runner's polling loop. */
   startWorkflows?: boolean;
   database?: DatabaseHandle;
+  keyring?: Keyring;
   embeddings?: EmbeddingProvider;
   vectors?: VectorStore;
   registry?: readonly WorkflowDefinition[];
@@ -41,6 +47,7 @@ export function selectedEngine(): "inngest" | "in-process" {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const database =
     options.database ?? (await openDatabaseFromEnv(options.role, { requireMigrated: true }));
+  const keyring = options.keyring ?? loadKeyring(database);
   const embeddings = options.embeddings ?? createEmbeddingProvider();
   let vectors = options.vectors;
   if (!vectors) {
@@ -73,6 +80,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   return {
     ...deps,
     database,
+    keyring,
     workflows: engine,
     runner,
     close: async () => {

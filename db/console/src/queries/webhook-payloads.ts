@@ -18,7 +18,10 @@ export function sha256Hex(body: string): string {
 export type InsertPayloadParams = Omit<
   NewWebhookPayload,
   "id" | "bodySha256" | "attempts" | "stepState" | "lockedUntil" | "processedAt"
->;
+> & {
+  /** Chosen by the caller when the event it stores must already name the row. */
+  id?: string;
+};
 
 /**
  * Stores a delivery once. The unique (source, body_sha256) key turns a redelivery of the same bytes (Sentry
@@ -31,7 +34,7 @@ export async function insertWebhookPayload(
   const bodySha256 = sha256Hex(params.body);
   const [inserted] = await db
     .insert(payloads)
-    .values({ ...params, id: newId("pl"), bodySha256 })
+    .values({ ...params, id: params.id ?? newId("pl"), bodySha256 })
     .onConflictDoNothing({ target: [payloads.source, payloads.bodySha256] })
     .returning();
   if (inserted) return { payload: inserted, duplicate: false };

@@ -1,0 +1,35 @@
+import type { WebhookSource } from "@repo/webhooks";
+import { env } from "../env";
+import { getRuntime } from "../runtime";
+import { errorResponse, requestIdOf } from "./http";
+import { receiveWebhook } from "./receive";
+
+/** The whole of a webhook route handler: the console's runtime, the configured limits, the pipeline. */
+export async function handleWebhook(source: WebhookSource, request: Request): Promise<Response> {
+  try {
+    const runtime = await getRuntime();
+    return await receiveWebhook(source, request, {
+      db: runtime.db,
+      workflows: runtime.workflows,
+      keyring: runtime.keyring,
+      maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+      log: (message, fields) => console.warn(`[webhooks:${source}] ${message}`, fields ?? {}),
+    });
+  } catch (error) {
+    // Our failure, not the sender's: a 5xx so Sentry retries the delivery later.
+    console.error(
+      `[webhooks:${source}] unexpected error`,
+      error instanceof Error ? error.message : error,
+    );
+    return errorResponse(
+      500,
+      "INTERNAL_ERROR",
+      "the delivery could not be stored; retry later",
+      requestIdOf(request),
+    );
+  }
+}
+
+export function methodNotAllowed(request: Request): Response {
+  return errorResponse(405, "METHOD_NOT_ALLOWED", "use POST", requestIdOf(request));
+}
