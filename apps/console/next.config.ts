@@ -9,6 +9,8 @@ if (existsSync(rootEnv)) process.loadEnvFile(rootEnv);
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Responses are small JSON acks; gzip costs the webhook path more than it saves (a proxy may compress).
+  compress: false,
   // Sentry never follows redirects: `/api/sentry/webhooks/` must not bounce to the slash-less path.
   skipTrailingSlashRedirect: true,
   transpilePackages: [

@@ -67,10 +67,25 @@ async function main() {
   const app = new Console(await freePort(), { DATA_DIR: dataDir, SENTRY_CLIENT_SECRET: SECRET });
   await app.start();
   const url = `${app.url}/api/sentry/webhooks`;
-  // Warm the route (first-request compilation of the handler and the database connection).
-  for (let i = 0; i < 20; i++) await fetch(`${app.url}/api/health`);
+  // Warm up outside the measurement: the route's first load, the installation cache and the JIT.
+  for (let i = 0; i < 50; i++) {
+    const body = `{"bench_warmup":${i},${dataset[i % dataset.length]!.body.slice(1)}`;
+    const uuid = (JSON.parse(body) as { installation: { uuid: string } }).installation.uuid;
+    const warm = body.replaceAll(uuid, INSTALLATION);
+    await fetch(`${app.url}/api/sentry/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "sentry-hook-resource": dataset[i % dataset.length]!.resource,
+        "sentry-hook-timestamp": String(Math.floor(Date.now() / 1000)),
+        "sentry-hook-signature": hmacSha256Hex(SECRET, warm),
+      },
+      body: warm,
+    }).then((r) => r.arrayBuffer());
+  }
 
   const latencies: number[] = [];
+  const perSecond = new Map<number, number[]>();
   const statuses: Record<string, number> = {};
   let errors = 0;
   const started = performance.now();
@@ -94,7 +109,10 @@ async function main() {
       }).then(
         async (res) => {
           await res.arrayBuffer();
-          latencies.push(performance.now() - due);
+          const ms = performance.now() - due;
+          latencies.push(ms);
+          const second = Math.floor((due - started) / 1000);
+          perSecond.set(second, [...(perSecond.get(second) ?? []), ms]);
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           if (res.status >= 300) errors++;
         },
@@ -118,7 +136,8 @@ async function main() {
 
   const sorted = latencies.sort((a, b) => a - b);
   const accepted = (statuses["202"] ?? 0) + (statuses["200"] ?? 0);
-  const stored = Number(result[0]?.n ?? 0);
+  // The warm-up deliveries are stored too.
+  const stored = Number(result[0]?.n ?? 0) - 50;
   const round = (n: number) => Number(n.toFixed(2));
   console.log(
     JSON.stringify(
@@ -136,6 +155,16 @@ async function main() {
           p99: round(percentile(sorted, 99)),
           max: round(sorted.at(-1) ?? Number.NaN),
         },
+        p99BySecond: [...perSecond.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([, ms]) =>
+            round(
+              percentile(
+                ms.sort((a, b) => a - b),
+                99,
+              ),
+            ),
+          ),
         rowsStored: stored,
         lost: accepted - stored,
         target: "p99 <= 25 ms, 0 lost",

@@ -8,6 +8,7 @@ import {
   failPayloadAttempt,
   getWebhookPayload,
   insertWebhookPayload,
+  insertWebhookPayloads,
   listStalePendingPayloads,
   retryPayloads,
   saveStepResult,
@@ -137,5 +138,22 @@ describe(`webhook payload outbox (${testDatabaseTarget()})`, () => {
     expect(stale.map((p) => p.id)).toContain(payload.id);
     const fresh = await listStalePendingPayloads(handle.db, { olderThanMs: 60_000, limit: 100 });
     expect(fresh.map((p) => p.id)).not.toContain(payload.id);
+  });
+});
+
+describe(`batched payload inserts (${testDatabaseTarget()})`, () => {
+  it("answers each delivery in order: new, repeated within the batch, already stored", async () => {
+    const stored = await insertWebhookPayload(handle.db, delivery('{"batch":"old"}'));
+    const results = await insertWebhookPayloads(handle.db, [
+      delivery('{"batch":"a"}'),
+      delivery('{"batch":"b"}'),
+      delivery('{"batch":"a"}'),
+      delivery('{"batch":"old"}'),
+    ]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, true, true]);
+    expect(results[2]?.payload.id).toBe(results[0]?.payload.id);
+    expect(results[3]?.payload.id).toBe(stored.payload.id);
+    expect(new Set(results.map((r) => r.payload.id)).size).toBe(3);
+    expect(await insertWebhookPayloads(handle.db, [])).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ export async function handleWebhook(source: WebhookSource, request: Request): Pr
       workflows: runtime.workflows,
       keyring: runtime.keyring,
       maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+      resolutionCacheMs: 2_000,
       log: (message, fields) => console.warn(`[webhooks:${source}] ${message}`, fields ?? {}),
     });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Database, insertWebhookPayload, newId, type WebhookPayload } from "@db/console";
+import { type Database, type InsertPayloadParams, newId, type StoredPayload } from "@db/console";
 import { type ObservationCaptureData, observationCaptureEvent } from "@repo/schemas";
 import type { Keyring } from "@repo/secrets";
 import {
@@ -14,12 +14,19 @@ import { providerIngest } from "../providers";
 import type { SecretResolution } from "../providers/types";
 import type { WorkflowEngine } from "../workflows/engine";
 import { errorResponse, readBody, requestIdOf } from "./http";
+import { payloadWriter } from "./payload-writer";
 
 export interface ReceiveDeps {
   db: Database;
   workflows: Pick<WorkflowEngine, "dispatch">;
   keyring: Keyring;
   maxBodyBytes: number;
+  /**
+   * How long a verified installation's secret and workspace are reused without asking the database (0 =
+   * always ask). Only positive answers are kept, and a lifecycle event drops its installation at once, so
+   * the cost is that an operator's relink from another process takes up to this long to apply.
+   */
+  resolutionCacheMs?: number;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -71,12 +78,27 @@ export async function receiveWebhook(
     described && !("error" in described) ? described : undefined;
 
   const ctx = { db: deps.db, keyring: deps.keyring, log };
-  const resolution: SecretResolution = delivery
-    ? await providerIngest[source].resolveSecret(ctx, delivery)
-    : await providerIngest[source].resolveSecret(ctx, {
+  const cache = resolutionCache(deps.db);
+  const cacheKey =
+    delivery?.installationId && delivery.resource !== "installation" && deps.resolutionCacheMs
+      ? `${source}:${delivery.installationId}`
+      : undefined;
+  const cached = cacheKey ? cache.get(cacheKey) : undefined;
+  let resolution: SecretResolution;
+  if (cached && cached.expires > Date.now()) {
+    resolution = cached.resolution;
+  } else {
+    resolution = await providerIngest[source].resolveSecret(
+      ctx,
+      delivery ?? {
         resource: request.headers.get("sentry-hook-resource") ?? "unknown",
         action: "unknown",
-      });
+      },
+    );
+    if (cacheKey && resolution.kind === "verify") {
+      cache.set(cacheKey, { resolution, expires: Date.now() + (deps.resolutionCacheMs ?? 0) });
+    }
+  }
   if (resolution.kind === "not-configured") {
     log("webhook secret not configured", { source, requestId, message: resolution.message });
     return fail(503, "NOT_CONFIGURED", resolution.message);
@@ -131,6 +153,7 @@ export async function receiveWebhook(
 
   const lifecycle = await providerIngest[source].handleLifecycle(ctx, delivery, payload);
   if (lifecycle) {
+    cache.delete(`${source}:${delivery.installationId}`);
     const stored = await store({ ...base, status: lifecycle.status < 300 ? "done" : "failed" });
     if (stored.duplicate) return Response.json({ duplicate: true, payloadId: stored.payload.id });
     return lifecycle.status < 300
@@ -187,10 +210,10 @@ export async function receiveWebhook(
     { status: 202 },
   );
 
-  async function store(
-    values: Parameters<typeof insertWebhookPayload>[1],
-  ): Promise<{ payload: WebhookPayload; duplicate: boolean }> {
-    return insertWebhookPayload(deps.db, values);
+  function store(
+    values: InsertPayloadParams,
+  ): Promise<{ payload: StoredPayload; duplicate: boolean }> {
+    return payloadWriter(deps.db).write(values);
   }
 }
 
@@ -239,6 +262,20 @@ function decide(
       },
     }),
   };
+}
+
+const resolutionCaches = new WeakMap<
+  Database,
+  Map<string, { resolution: SecretResolution; expires: number }>
+>();
+
+function resolutionCache(db: Database) {
+  let cache = resolutionCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    resolutionCaches.set(db, cache);
+  }
+  return cache;
 }
 
 function sha256Prefix(text: string): string {

@@ -23,6 +23,23 @@ export type InsertPayloadParams = Omit<
   id?: string;
 };
 
+/** What the ingest path needs back from a store; not the body, which it already has. */
+export type StoredPayload = Pick<WebhookPayload, "id" | "status" | "event" | "bodySha256">;
+
+interface StoredRow {
+  id: string;
+  status: PayloadStatus;
+  event: OutboxEvent | null;
+  body_sha256: string;
+}
+
+const toStored = (row: StoredRow): StoredPayload => ({
+  id: row.id,
+  status: row.status,
+  event: row.event,
+  bodySha256: row.body_sha256,
+});
+
 /**
  * Stores a delivery once. The unique (source, body_sha256) key turns a redelivery of the same bytes (Sentry
  * retries with a new Request-ID) into a no-op that hands back the row already stored.
@@ -30,19 +47,63 @@ export type InsertPayloadParams = Omit<
 export async function insertWebhookPayload(
   db: Executor,
   params: InsertPayloadParams,
-): Promise<{ payload: WebhookPayload; duplicate: boolean }> {
-  const bodySha256 = sha256Hex(params.body);
-  const [inserted] = await db
-    .insert(payloads)
-    .values({ ...params, id: params.id ?? newId("pl"), bodySha256 })
-    .onConflictDoNothing({ target: [payloads.source, payloads.bodySha256] })
-    .returning();
-  if (inserted) return { payload: inserted, duplicate: false };
-  const [existing] = await db
-    .select()
-    .from(payloads)
-    .where(and(eq(payloads.source, params.source), eq(payloads.bodySha256, bodySha256)));
-  return { payload: existing!, duplicate: true };
+): Promise<{ payload: StoredPayload; duplicate: boolean }> {
+  const [result] = await insertWebhookPayloads(db, [params]);
+  return result!;
+}
+
+/**
+ * Stores many deliveries in one statement, answering each in order. This is the webhook's hot path: on
+ * PGlite a statement's commit costs more than its rows, so concurrent deliveries share one (group commit);
+ * the SQL is written by hand because the query builder costs more than the insert itself, and only the
+ * columns the caller needs come back. Rows the statement did not insert were already there (or repeated
+ * within the batch): they are duplicates and get the stored row.
+ */
+export async function insertWebhookPayloads(
+  db: Executor,
+  batch: readonly InsertPayloadParams[],
+): Promise<{ payload: StoredPayload; duplicate: boolean }[]> {
+  if (batch.length === 0) return [];
+  const rows = batch.map((params) => ({
+    params,
+    id: params.id ?? newId("pl"),
+    sha: sha256Hex(params.body),
+  }));
+  const values = rows.map(
+    ({ params, id, sha }) => sql`(${id}, ${params.workspaceId ?? null}, ${params.source},
+      ${params.resource}, ${params.action}, ${params.requestId ?? null},
+      ${JSON.stringify(params.headers ?? {})}::jsonb, ${params.body}, ${sha},
+      ${(params.receivedAt ?? new Date()).toISOString()}::timestamptz, ${params.ingestionSource ?? "webhook"},
+      ${params.status ?? "pending"}, ${params.event ? JSON.stringify(params.event) : null}::jsonb,
+      ${params.lastError ?? null}, ${(params.nextAttemptAt ?? new Date()).toISOString()}::timestamptz)`,
+  );
+  const inserted = rowsOf<StoredRow>(
+    await db.execute(sql`
+      insert into ${payloads} (id, workspace_id, source, resource, action, request_id, headers, body,
+        body_sha256, received_at, ingestion_source, status, event, last_error, next_attempt_at)
+      values ${sql.join(values, sql`, `)}
+      on conflict (source, body_sha256) do nothing
+      returning id, status, event, body_sha256`),
+  );
+  const insertedIds = new Map(inserted.map((row) => [row.id, row]));
+  const missing = rows.filter((r) => !insertedIds.has(r.id));
+  const existing = new Map<string, StoredRow>();
+  if (missing.length > 0) {
+    const keys = missing.map((r) => sql`(${r.params.source}, ${r.sha})`);
+    const found = rowsOf<StoredRow & { source: string }>(
+      await db.execute(sql`
+        select id, status, event, body_sha256, source from ${payloads}
+        where (source, body_sha256) in (${sql.join(keys, sql`, `)})`),
+    );
+    for (const row of found) existing.set(`${row.source}:${row.body_sha256}`, row);
+  }
+  return rows.map(({ params, id, sha }) => {
+    const own = insertedIds.get(id);
+    if (own) return { payload: toStored(own), duplicate: false };
+    const stored = existing.get(`${params.source}:${sha}`);
+    if (!stored) throw new Error(`payload ${params.source}:${sha} was neither inserted nor found`);
+    return { payload: toStored(stored), duplicate: true };
+  });
 }
 
 export async function getWebhookPayload(
