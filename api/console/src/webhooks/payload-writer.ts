@@ -43,7 +43,7 @@ export class PayloadWriter {
             this.db,
             batch.map((p) => p.params),
           );
-          batch.forEach((p, i) => p.resolve(results[i]!));
+          for (const [i, p] of batch.entries()) p.resolve(results[i]!);
         } catch (error) {
           if (batch.length === 1) {
             batch[0]!.reject(error);
