@@ -1,8 +1,6 @@
 import { createWorkspace, type DatabaseHandle, insertWebhookPayload } from "@db/console";
 import { openTestDatabase } from "@db/console/testing";
 import { InngestTestEngine } from "@inngest/test";
-import { createEmbeddingProvider } from "@repo/embeddings";
-import { createVectorStore } from "@repo/vectors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { toInngestFunction } from "../src/inngest/adapt";
@@ -14,21 +12,13 @@ import {
   PermanentWorkflowError,
   type WorkflowDeps,
 } from "../src/workflows/types";
+import { testDeps } from "./deps";
 
 let handle: DatabaseHandle;
 let deps: WorkflowDeps;
 beforeAll(async () => {
   handle = await openTestDatabase();
-  const embeddings = createEmbeddingProvider({ kind: "lexical" });
-  deps = {
-    db: handle.db,
-    embeddings,
-    vectors: createVectorStore({
-      kind: "pgvector",
-      db: handle.db,
-      dimension: embeddings.dimension,
-    }),
-  };
+  deps = testDeps(handle);
 });
 afterAll(() => handle.close());
 

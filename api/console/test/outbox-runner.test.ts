@@ -5,8 +5,6 @@ import {
   insertWebhookPayload,
 } from "@db/console";
 import { openTestDatabase, testDatabaseTarget } from "@db/console/testing";
-import { createEmbeddingProvider } from "@repo/embeddings";
-import { createVectorStore } from "@repo/vectors";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { OutboxRunner } from "../src/outbox/runner";
@@ -17,6 +15,7 @@ import {
   type WorkflowDefinition,
   type WorkflowDeps,
 } from "../src/workflows/types";
+import { testDeps } from "./deps";
 
 let handle: DatabaseHandle;
 let deps: WorkflowDeps;
@@ -24,16 +23,7 @@ let workspaceId: string;
 
 beforeAll(async () => {
   handle = await openTestDatabase();
-  const embeddings = createEmbeddingProvider({ kind: "lexical" });
-  deps = {
-    db: handle.db,
-    embeddings,
-    vectors: createVectorStore({
-      kind: "pgvector",
-      db: handle.db,
-      dimension: embeddings.dimension,
-    }),
-  };
+  deps = testDeps(handle);
   workspaceId = (await createWorkspace(handle.db, { name: "Runner" })).id;
 });
 afterAll(() => handle.close());
