@@ -6,6 +6,7 @@ import type { VectorMatch, VectorMetadata, VectorQuery, VectorRecord, VectorStor
 import {
   assertNamespace,
   assertQuery,
+  inRequestedOrder,
   matchesNothing,
   parseFilter,
   prepareRecords,
@@ -193,11 +194,7 @@ export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore 
           });
         }
       }
-      return ids.flatMap((id) => {
-        const record = found.get(id);
-        found.delete(id);
-        return record ? [record] : [];
-      });
+      return inRequestedOrder(ids, found);
     },
 
     async delete(namespace, ids) {

@@ -8,6 +8,7 @@ import type { VectorMatch, VectorMetadata, VectorRecord, VectorStore } from "./t
 import {
   assertNamespace,
   assertQuery,
+  inRequestedOrder,
   matchesNothing,
   parseFilter,
   prepareRecords,
@@ -146,11 +147,7 @@ export function createPineconeStore(options: PineconeStoreOptions): VectorStore 
           });
         }
       }
-      return ids.flatMap((id) => {
-        const record = found.get(id);
-        found.delete(id);
-        return record ? [record] : [];
-      });
+      return inRequestedOrder(ids, found);
     },
 
     async delete(namespace, ids) {

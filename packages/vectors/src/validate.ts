@@ -117,3 +117,15 @@ export function parseFilter(filter: VectorFilter | undefined): FilterClause[] {
 export function matchesNothing(clauses: readonly FilterClause[]): boolean {
   return clauses.some((c) => c.op === "$in" && c.values.length === 0);
 }
+
+/** Fetched records in the order their ids were asked for, each once, missing ids left out (both stores). */
+export function inRequestedOrder(
+  ids: readonly string[],
+  found: Map<string, VectorRecord>,
+): VectorRecord[] {
+  return ids.flatMap((id) => {
+    const record = found.get(id);
+    found.delete(id);
+    return record ? [record] : [];
+  });
+}

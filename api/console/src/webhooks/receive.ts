@@ -1,5 +1,10 @@
-import { createHash } from "node:crypto";
-import { type Database, type InsertPayloadParams, newId, type StoredPayload } from "@db/console";
+import {
+  type Database,
+  type InsertPayloadParams,
+  newId,
+  type StoredPayload,
+  sha256Hex,
+} from "@db/console";
 import { type ObservationCaptureData, observationCaptureEvent } from "@repo/schemas";
 import type { Keyring } from "@repo/secrets";
 import {
@@ -252,7 +257,7 @@ function decide(
     status: "pending",
     event: (payloadId, body) => ({
       // Derived from the content so Inngest's 24-hour id dedupe also absorbs a redelivery.
-      id: `${provider.source}-${sha256Prefix(body)}`,
+      id: `${provider.source}-${sha256Hex(body).slice(0, 40)}`,
       name: observationCaptureEvent.name,
       data: {
         workspaceId,
@@ -276,8 +281,4 @@ function resolutionCache(db: Database) {
     resolutionCaches.set(db, cache);
   }
   return cache;
-}
-
-function sha256Prefix(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 40);
 }
