@@ -147,6 +147,16 @@ async function main() {
     .from(workspaceWebhookPayloads);
   await reader.close();
   await app.stop();
+  if (errors > 0) {
+    // What the console said about its failures, so an error count comes with its cause.
+    const said = app.output.join("").split("\n");
+    console.error(
+      said
+        .filter((line) => /error|fail/i.test(line))
+        .slice(0, 20)
+        .join("\n"),
+    );
+  }
   rmSync(dataDir, { recursive: true, force: true });
 
   const sorted = latencies.sort((a, b) => a - b);

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -11,7 +11,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { readOwner, releaseOwner, writeOwner } from "./owner";
-import { migrationsFolder, resolveDataDir } from "./paths";
+import { migrationsFolder, resolveDataDir, workspaceRoot } from "./paths";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -21,7 +21,7 @@ export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 /** Query functions take either the database or an open transaction. */
 export type Executor = Database | Transaction;
 
-export type DatabaseKind = "pglite" | "pglite-socket" | "postgres";
+export type DatabaseKind = "pglite" | "pglite-loopback" | "postgres";
 
 export interface DatabaseHandle {
   db: Database;
@@ -45,6 +45,14 @@ export interface OpenDatabaseOptions {
   role?: string;
   /** Apply pending migrations on open (the embedded default does; a server migrates by command). */
   migrate?: boolean;
+  /**
+   * Run an embedded database in its own thread and serve it on loopback (the console does): this process
+   * and others (the CLI, benchmarks) then all reach it through the Postgres protocol. Ignored for a server
+   * or an in-memory database.
+   */
+  serve?: boolean;
+  /** Called if the embedded database's thread dies; the handle is useless after it. */
+  onFatal?: (error: Error) => void;
 }
 
 function redact(url: string): string {
@@ -52,8 +60,20 @@ function redact(url: string): string {
   return `${u.hostname}:${u.port || "5432"}${u.pathname}`;
 }
 
-function postgresHandle(url: string, kind: DatabaseKind, target: string): DatabaseHandle {
-  const client = postgres(url, { max: kind === "postgres" ? 10 : 4, onnotice: () => {} });
+function postgresHandle(
+  url: string,
+  kind: DatabaseKind,
+  target: string,
+  afterClose?: () => Promise<void>,
+): DatabaseHandle {
+  const server = kind === "postgres";
+  const client = postgres(url, {
+    max: server ? 10 : 4,
+    // A served PGlite is one session shared by every connection to it, so named prepared statements from
+    // two connections (or two processes) would collide; unnamed ones are what PGlite runs anyway.
+    prepare: server,
+    onnotice: () => {},
+  });
   const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Database;
   return {
     db,
@@ -62,7 +82,58 @@ function postgresHandle(url: string, kind: DatabaseKind, target: string): Databa
     supportsPgvector: () => pgvectorAvailable(db),
     migrate: () =>
       migratePostgres(drizzlePostgres(client), { migrationsFolder: migrationsFolder() }),
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await client.end({ timeout: 5 });
+      await afterClose?.();
+    },
+  };
+}
+
+const EMBEDDED_SERVER = "embedded-server.mjs";
+
+/**
+ * Starts the embedded database's thread (../worker/embedded-server.mjs) and answers once it serves on
+ * loopback. The file is found from the repository root because Turbopack rewrites `import.meta.url`.
+ */
+async function startEmbeddedServer(
+  dataDir: string,
+  onFatal: (error: Error) => void,
+): Promise<{ port: number; stop(): Promise<void> }> {
+  const file = path.join(
+    /*turbopackIgnore: true*/ workspaceRoot(),
+    "db",
+    "console",
+    "worker",
+    EMBEDDED_SERVER,
+  );
+  const worker = new Worker(/*turbopackIgnore: true*/ file, {
+    workerData: { dataDir, port: 0, maxConnections: 16 },
+  });
+  let stopping = false;
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once("message", (message: { type: string; port?: number; message?: string }) =>
+      message.type === "ready" && message.port
+        ? resolve(message.port)
+        : reject(new Error(`embedded database did not start: ${message.message ?? message.type}`)),
+    );
+    worker.once("error", reject);
+  });
+  worker.on("error", (error) => onFatal(error));
+  worker.on("exit", (code) => {
+    if (!stopping) onFatal(new Error(`embedded database thread exited with code ${code}`));
+  });
+  return {
+    port,
+    stop: async () => {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => {
+        worker.on("message", (m: { type: string }) => m.type === "closed" && resolve());
+        worker.once("exit", () => resolve());
+      });
+      worker.postMessage({ type: "close" });
+      await closed;
+      await worker.terminate();
+    },
   };
 }
 
@@ -93,7 +164,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       // The console holds the directory and serves it on loopback: go through it.
       return postgresHandle(
         `postgres://postgres@127.0.0.1:${owner.port}/postgres`,
-        "pglite-socket",
+        "pglite-loopback",
         `${dataDir} (via console pid ${owner.pid})`,
       );
     }
@@ -103,6 +174,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
           "PGlite allows one process per directory: stop that process, or start the console so others connect through it.",
       );
     }
+    if (options.serve) return openServedDatabase(dataDir, options);
     writeOwner(dataDir, { role: options.role ?? "process" });
   }
 
@@ -124,29 +196,43 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return handle;
 }
 
-/**
- * Serve an embedded database to other local processes (CLI, benchmarks) over the Postgres wire protocol,
- * bound to loopback only. Returns the port and records it for them to find.
- */
-export async function serveDatabase(
-  handle: DatabaseHandle,
-  options: { port?: number; role?: string } = {},
-): Promise<{ port: number; stop(): Promise<void> }> {
-  if (!handle.pglite) throw new Error("only an embedded PGlite database can be served");
-  const server = new PGLiteSocketServer({
-    db: handle.pglite,
-    host: "127.0.0.1",
-    port: options.port ?? 0,
-    maxConnections: 8,
-  });
-  await server.start();
-  const address = (
-    server as unknown as { server?: { address(): { port: number } } }
-  ).server?.address();
-  const port = address?.port ?? options.port;
-  if (!port) throw new Error("could not determine the port the database is served on");
-  writeOwner(handle.target, { role: options.role ?? "console", port });
-  return { port, stop: () => server.stop() };
+async function openServedDatabase(
+  dataDir: string,
+  options: OpenDatabaseOptions,
+): Promise<DatabaseHandle> {
+  // Claimed before the thread opens the directory, so a CLI started meanwhile sees it is taken.
+  writeOwner(dataDir, { role: options.role ?? "console" });
+  let server: Awaited<ReturnType<typeof startEmbeddedServer>>;
+  try {
+    server = await startEmbeddedServer(
+      dataDir,
+      options.onFatal ??
+        ((error) => {
+          throw error;
+        }),
+    );
+  } catch (error) {
+    releaseOwner(dataDir);
+    throw error;
+  }
+  writeOwner(dataDir, { role: options.role ?? "console", port: server.port });
+  const handle = postgresHandle(
+    `postgres://postgres@127.0.0.1:${server.port}/postgres`,
+    "pglite",
+    dataDir,
+    async () => {
+      await server.stop();
+      releaseOwner(dataDir);
+    },
+  );
+  handle.supportsPgvector = async () => true;
+  if (options.migrate) {
+    await handle.migrate().catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
+  }
+  return handle;
 }
 
 /** Names of migrations on disk that the database has not applied yet. */

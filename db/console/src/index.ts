@@ -7,7 +7,6 @@ export {
   openDatabase,
   pendingMigrations,
   rowsOf,
-  serveDatabase,
   type Transaction,
 } from "./client";
 export { migrationsFolder, resolveDataDir, workspaceRoot } from "./paths";

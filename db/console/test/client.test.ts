@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase, pendingMigrations, serveDatabase } from "../src/client";
+import { openDatabase, pendingMigrations } from "../src/client";
 import { createWorkspace, listWorkspaces } from "../src/queries";
 
 const dir = mkdtempSync(path.join(tmpdir(), "nmc-db-"));
@@ -17,14 +17,6 @@ describe("embedded PGlite database", () => {
 
     const second = await openDatabase({ dataDir: dir, migrate: true, role: "test" });
     expect((await listWorkspaces(second.db)).map((w) => w.id)).toContain(ws.id);
-
-    // While this process serves it, another opener is sent through the loopback socket, not the files.
-    const served = await serveDatabase(second, { role: "test-console" });
-    const owner = JSON.parse(
-      (await import("node:fs")).readFileSync(path.join(dir, "owner.json"), "utf8"),
-    ) as { port: number };
-    expect(owner.port).toBe(served.port);
-    await served.stop();
     await second.close();
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type DatabaseHandle, openDatabase, serveDatabase } from "@db/console";
+import { type DatabaseHandle, openDatabase } from "@db/console";
 import { afterAll, beforeAll } from "vitest";
 import { createPgvectorStore } from "../src/pgvector";
 import { describeVectorStoreContract } from "./contract";
@@ -11,23 +11,14 @@ import { describeVectorStoreContract } from "./contract";
  * type parsing) is exercised against PGlite served over the Postgres wire protocol, as the console serves it.
  */
 const dir = mkdtempSync(path.join(tmpdir(), "vectors-pgjs-"));
-let embedded: DatabaseHandle;
-let served: { port: number; stop(): Promise<void> };
 let client: DatabaseHandle;
 
 beforeAll(async () => {
-  embedded = await openDatabase({ dataDir: dir, role: "vectors-test" });
-  served = await serveDatabase(embedded, { role: "vectors-test" });
-  client = await openDatabase({
-    databaseUrl: `postgres://postgres@127.0.0.1:${served.port}/postgres`,
-    dataDir: "unused",
-  });
+  client = await openDatabase({ dataDir: dir, role: "vectors-test", serve: true });
 });
 
 afterAll(async () => {
   await client?.close();
-  await served?.stop();
-  await embedded?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

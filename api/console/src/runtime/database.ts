@@ -8,13 +8,19 @@ import { env } from "../env";
  */
 export async function openDatabaseFromEnv(
   role: string,
-  options: { requireMigrated?: boolean } = {},
+  options: { requireMigrated?: boolean; serve?: boolean } = {},
 ): Promise<DatabaseHandle> {
   const handle = await openDatabase({
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     role,
     migrate: !env.DATABASE_URL,
+    serve: options.serve,
+    // Without its database thread the console can only fail every request: better to stop and say so.
+    onFatal: (error) => {
+      console.error(`[console] the embedded database stopped: ${error.message}`);
+      process.exit(1);
+    },
   });
   if (options.requireMigrated && handle.kind === "postgres") {
     const pending = await pendingMigrations(handle.db);

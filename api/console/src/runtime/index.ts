@@ -1,4 +1,4 @@
-import { type DatabaseHandle, serveDatabase } from "@db/console";
+import type { DatabaseHandle } from "@db/console";
 import { createEmbeddingProvider, type EmbeddingProvider } from "@repo/embeddings";
 import type { Keyring } from "@repo/secrets";
 import { assertPgvectorAvailable, createVectorStore, type VectorStore } from "@repo/vectors";
@@ -28,7 +28,10 @@ export interface Runtime extends WorkflowDeps {
 
 export interface RuntimeOptions {
   role: string;
-  /** Serve an embedded database on loopback for the CLI and benchmarks (the console does). */
+  /**
+   * Run an embedded database in its own thread, served on loopback to this process, the CLI and
+   * benchmarks (the console does).
+   */
   serveDatabase?: boolean;
   /** Start the in-process runner's polling loop. */
   startWorkflows?: boolean;
@@ -46,7 +49,11 @@ export function selectedEngine(): "inngest" | "in-process" {
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const database =
-    options.database ?? (await openDatabaseFromEnv(options.role, { requireMigrated: true }));
+    options.database ??
+    (await openDatabaseFromEnv(options.role, {
+      requireMigrated: true,
+      serve: options.serveDatabase,
+    }));
   const keyring = options.keyring ?? loadKeyring(database);
   const embeddings = options.embeddings ?? createEmbeddingProvider();
   let vectors = options.vectors;
@@ -54,11 +61,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     vectors = createVectorStore({ db: database.db, dimension: embeddings.dimension });
     if (vectors.kind === "pgvector") await assertPgvectorAvailable(database);
   }
-  const served =
-    options.serveDatabase && database.pglite
-      ? await serveDatabase(database, { role: options.role })
-      : undefined;
-
   const deps: WorkflowDeps = { db: database.db, embeddings, vectors };
   let runner: OutboxRunner | undefined;
   let engine: WorkflowEngine;
@@ -85,7 +87,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     runner,
     close: async () => {
       await engine.stop();
-      await served?.stop();
       await database.close();
     },
   };

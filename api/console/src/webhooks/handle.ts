@@ -18,9 +18,12 @@ export async function handleWebhook(source: WebhookSource, request: Request): Pr
     });
   } catch (error) {
     // Our failure, not the sender's: a 5xx so Sentry retries the delivery later.
+    // Drizzle's "Failed query" names the statement; the database's reason is in its cause. Only the first
+    // line of each is logged: the statement's parameters carry the delivery's body.
+    const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).split("\n")[0];
     console.error(
-      `[webhooks:${source}] unexpected error`,
-      error instanceof Error ? error.message : error,
+      `[webhooks:${source}] unexpected error: ${reason(error)}`,
+      error instanceof Error && error.cause ? `cause: ${reason(error.cause)}` : "",
     );
     return errorResponse(
       500,

@@ -1,0 +1,168 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DatabaseHandle, openDatabase, pendingMigrations, rowsOf } from "../src/client";
+import { readOwner } from "../src/owner";
+import { createWorkspace, listWorkspaces } from "../src/queries";
+
+/*
+ * The console's embedded database: PGlite in its own thread, served on loopback to the console and to
+ * other processes. One PGlite session is shared by every connection, so these check what the server
+ * promises: batches and transactions from different connections never mix, and a connection that dies
+ * mid-transaction does not leave it open for the next client.
+ */
+const dir = mkdtempSync(path.join(tmpdir(), "nmc-served-"));
+let served: DatabaseHandle;
+let other: postgres.Sql;
+
+beforeAll(async () => {
+  served = await openDatabase({ dataDir: dir, migrate: true, role: "test-console", serve: true });
+  const { port } = JSON.parse(readFileSync(path.join(dir, "owner.json"), "utf8")) as {
+    port: number;
+  };
+  // A second client, as the CLI would be: its own connections into the same session.
+  other = postgres(`postgres://postgres@127.0.0.1:${port}/postgres`, {
+    max: 4,
+    prepare: false,
+    onnotice: () => {},
+  });
+  await served.db.execute(sql`create table if not exists served_probe (n int not null)`);
+});
+
+afterAll(async () => {
+  await other?.end({ timeout: 1 });
+  await served?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("embedded database served from its own thread", () => {
+  it("is migrated, reports itself as PGlite and records its port for other processes", async () => {
+    expect(served.kind).toBe("pglite");
+    expect(served.pglite).toBeUndefined();
+    expect(await pendingMigrations(served.db)).toBe(0);
+    const owner = JSON.parse(readFileSync(path.join(dir, "owner.json"), "utf8")) as {
+      pid: number;
+      port: number;
+    };
+    expect(owner.pid).toBe(process.pid);
+    expect(owner.port).toBeGreaterThan(0);
+  });
+
+  it("sends another process through the server instead of the files", async () => {
+    const ws = await createWorkspace(served.db, { name: "seen from another process" });
+    const script = `
+      const { openDatabase } = await import(${JSON.stringify(path.resolve("src/client.ts"))});
+      const { listWorkspaces } = await import(${JSON.stringify(path.resolve("src/queries/index.ts"))});
+      const h = await openDatabase({ dataDir: ${JSON.stringify(dir)}, role: "cli" });
+      console.log(JSON.stringify({ kind: h.kind, ids: (await listWorkspaces(h.db)).map((w) => w.id) }));
+      await h.close();`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script],
+      { cwd: path.resolve(".") },
+    );
+    const seen = JSON.parse(stdout.trim().split("\n").at(-1)!) as { kind: string; ids: string[] };
+    expect(seen.kind).toBe("pglite-loopback");
+    expect(seen.ids).toContain(ws.id);
+    expect(readOwner(dir)).toBeUndefined(); // this process is the owner, so not "another" one
+  });
+
+  it("keeps concurrent extended-protocol queries from many connections apart", async () => {
+    // Different parameter counts per query: interleaved Parse/Bind from two clients would fail to bind.
+    const queries = Array.from({ length: 300 }, (_, i) => {
+      const params = Array.from({ length: (i % 7) + 1 }, (_, k) => i * 10 + k);
+      const sum = params.reduce((a, b) => a + b, 0);
+      const text = `select ${params.map((_, k) => `$${k + 1}::int`).join(" + ")} as total`;
+      const run =
+        i % 2 === 0
+          ? served.db
+              .execute(sql.raw(text.replaceAll(/\$(\d+)/g, (_, k) => String(params[k - 1]))))
+              .then((r) => rowsOf<{ total: number }>(r)[0]!.total)
+          : other.unsafe(text, params).then((rows) => Number(rows[0]!.total));
+      return run.then((total) => expect(total).toBe(sum));
+    });
+    await Promise.all(queries);
+    const typed = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2
+          ? other.unsafe("select $1::text as v", [`o${i}`])
+          : other`select ${`p${i}`} as v`
+        ).then((rows) => rows[0]!.v),
+      ),
+    );
+    expect(typed).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 ? `o${i}` : `p${i}`)));
+  });
+
+  it("lets no other connection see or join an open transaction", async () => {
+    await served.db.execute(sql`delete from served_probe`);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inserted!: () => void;
+    const firstInsert = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const tx = other.begin(async (t) => {
+      await t`insert into served_probe values (1)`;
+      inserted();
+      await held;
+      await t`insert into served_probe values (2)`;
+    });
+    await firstInsert;
+    // Issued while the transaction is open: it must wait for the commit, never run inside it.
+    const during = served.db.execute(sql`select count(*)::int as n from served_probe`);
+    setTimeout(release, 50);
+    await tx;
+    expect(rowsOf<{ n: number }>(await during)[0]!.n).toBe(2);
+  });
+
+  it("rolls back the transaction of a connection that goes away", async () => {
+    await served.db.execute(sql`delete from served_probe`);
+    const doomed = postgres(`postgres://postgres@127.0.0.1:${readPort()}/postgres`, {
+      max: 1,
+      prepare: false,
+    });
+    const reserved = await doomed.reserve();
+    await reserved`begin`;
+    await reserved`insert into served_probe values (99)`;
+    await doomed.end({ timeout: 0 });
+    // The next client works, and does not find itself inside the dead connection's transaction.
+    await other`insert into served_probe values (1)`;
+    const rows = await other`select n from served_probe order by n`;
+    expect(rows.map((r) => r.n)).toEqual([1]);
+    expect(await listWorkspaces(served.db)).toBeInstanceOf(Array);
+  });
+
+  it("keeps its data across a close and a reopen", async () => {
+    await served.db.execute(sql`insert into served_probe values (7)`);
+    await other.end({ timeout: 1 });
+    await served.close();
+    expect(readOwnerFile()).toBeUndefined();
+    served = await openDatabase({ dataDir: dir, migrate: true, role: "test-console", serve: true });
+    other = postgres(`postgres://postgres@127.0.0.1:${readPort()}/postgres`, { prepare: false });
+    const rows = rowsOf<{ n: number }>(
+      await served.db.execute(sql`select n from served_probe where n = 7`),
+    );
+    expect(rows).toHaveLength(1);
+  });
+});
+
+function readOwnerFile(): { port: number } | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, "owner.json"), "utf8")) as { port: number };
+  } catch {
+    return undefined;
+  }
+}
+
+function readPort(): number {
+  const owner = readOwnerFile();
+  if (!owner) throw new Error("no owner.json");
+  return owner.port;
+}
