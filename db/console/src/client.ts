@@ -66,12 +66,11 @@ function postgresHandle(
   target: string,
   afterClose?: () => Promise<void>,
 ): DatabaseHandle {
-  const server = kind === "postgres";
+  // Named prepared statements stay on even for a served PGlite, where every connection shares one
+  // session: postgres-js names them randomly per connection, so they cannot collide, and without them it
+  // spends a round trip describing every parameterised query before running it.
   const client = postgres(url, {
-    max: server ? 10 : 4,
-    // A served PGlite is one session shared by every connection to it, so named prepared statements from
-    // two connections (or two processes) would collide; unnamed ones are what PGlite runs anyway.
-    prepare: server,
+    max: kind === "postgres" ? 10 : 4,
     onnotice: () => {},
   });
   const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Database;

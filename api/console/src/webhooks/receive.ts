@@ -146,6 +146,7 @@ export async function receiveWebhook(
     requestId: delivery.requestId ?? requestId,
     headers,
     body: body.text,
+    bodySha256: sha256Hex(body.text),
     receivedAt: now,
     ingestionSource: "webhook" as const,
   };
@@ -198,7 +199,7 @@ export async function receiveWebhook(
     ...base,
     id: payloadId,
     status: "pending",
-    event: outcome.event(payloadId, base.body),
+    event: outcome.event(payloadId, base.bodySha256),
   });
   if (stored.duplicate) return Response.json({ duplicate: true, payloadId: stored.payload.id });
   const event = stored.payload.event!;
@@ -228,7 +229,7 @@ type Decision =
       status: "pending";
       event: (
         payloadId: string,
-        body: string,
+        bodySha256: string,
       ) => {
         id: string;
         name: string;
@@ -255,9 +256,9 @@ function decide(
   }
   return {
     status: "pending",
-    event: (payloadId, body) => ({
+    event: (payloadId, bodySha256) => ({
       // Derived from the content so Inngest's 24-hour id dedupe also absorbs a redelivery.
-      id: `${provider.source}-${sha256Hex(body).slice(0, 40)}`,
+      id: `${provider.source}-${bodySha256.slice(0, 40)}`,
       name: observationCaptureEvent.name,
       data: {
         workspaceId,

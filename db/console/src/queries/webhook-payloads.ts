@@ -21,6 +21,8 @@ export type InsertPayloadParams = Omit<
 > & {
   /** Chosen by the caller when the event it stores must already name the row. */
   id?: string;
+  /** `sha256Hex(body)`, when the caller has it already; computed otherwise. */
+  bodySha256?: string;
 };
 
 /** What the ingest path needs back from a store; not the body, which it already has. */
@@ -67,7 +69,7 @@ export async function insertWebhookPayloads(
   const rows = batch.map((params) => ({
     params,
     id: params.id ?? newId("pl"),
-    sha: sha256Hex(params.body),
+    sha: params.bodySha256 ?? sha256Hex(params.body),
   }));
   const values = rows.map(
     ({ params, id, sha }) => sql`(${id}, ${params.workspaceId ?? null}, ${params.source},
@@ -77,15 +79,16 @@ export async function insertWebhookPayloads(
       ${params.status ?? "pending"}, ${params.event ? JSON.stringify(params.event) : null}::jsonb,
       ${params.lastError ?? null}, ${(params.nextAttemptAt ?? new Date()).toISOString()}::timestamptz)`,
   );
-  const inserted = rowsOf<StoredRow>(
+  // The caller already holds what it inserted; only a duplicate's stored event has to come back.
+  const inserted = rowsOf<Pick<StoredRow, "id">>(
     await db.execute(sql`
       insert into ${payloads} (id, workspace_id, source, resource, action, request_id, headers, body,
         body_sha256, received_at, ingestion_source, status, event, last_error, next_attempt_at)
       values ${sql.join(values, sql`, `)}
       on conflict (source, body_sha256) do nothing
-      returning id, status, event, body_sha256`),
+      returning id`),
   );
-  const insertedIds = new Map(inserted.map((row) => [row.id, row]));
+  const insertedIds = new Set(inserted.map((row) => row.id));
   const missing = rows.filter((r) => !insertedIds.has(r.id));
   const existing = new Map<string, StoredRow>();
   if (missing.length > 0) {
@@ -98,8 +101,15 @@ export async function insertWebhookPayloads(
     for (const row of found) existing.set(`${row.source}:${row.body_sha256}`, row);
   }
   return rows.map(({ params, id, sha }) => {
-    const own = insertedIds.get(id);
-    if (own) return { payload: toStored(own), duplicate: false };
+    if (insertedIds.has(id)) {
+      const own = {
+        id,
+        status: params.status ?? "pending",
+        event: params.event ?? null,
+        body_sha256: sha,
+      };
+      return { payload: toStored(own), duplicate: false };
+    }
     const stored = existing.get(`${params.source}:${sha}`);
     if (!stored) throw new Error(`payload ${params.source}:${sha} was neither inserted nor found`);
     return { payload: toStored(stored), duplicate: true };
