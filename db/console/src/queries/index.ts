@@ -1,6 +1,11 @@
+export * from "./actors";
 export * from "./api-keys";
+export * from "./clusters";
+export * from "./entities";
 export { newId } from "./ids";
 export * from "./integrations";
+export * from "./observations";
+export * from "./relationships";
 export * from "./sentry-installations";
 export * from "./webhook-payloads";
 export * from "./workspaces";

@@ -1,5 +1,6 @@
 export * from "./api-keys";
 export * from "./integrations";
+export * from "./observations";
 export * from "./sentry-installations";
 export * from "./webhook-payloads";
 export * from "./workspaces";

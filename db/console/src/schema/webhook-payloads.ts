@@ -9,6 +9,9 @@ export const payloadStatuses = [
   "failed",
   "filtered",
   "ignored",
+  // Outcomes of the capture workflow: the same fact was captured before; or it scored below the threshold.
+  "duplicate",
+  "below_threshold",
 ] as const;
 export type PayloadStatus = (typeof payloadStatuses)[number];
 

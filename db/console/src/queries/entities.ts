@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import { type Executor, rowsOf } from "../client";
+import { entities, observationEntities } from "../schema";
+import { newId } from "./ids";
+
+export interface EntityInput {
+  category: string;
+  key: string;
+  label: string;
+}
+
+/**
+ * Counts one more occurrence of each entity (creating the ones first seen) and returns their ids in input
+ * order. Runs inside the capture transaction, after the observation row was inserted, so a retried capture
+ * never counts twice.
+ */
+export async function upsertEntities(
+  db: Executor,
+  params: { workspaceId: string; entities: readonly EntityInput[]; seenAt: Date },
+): Promise<string[]> {
+  if (params.entities.length === 0) return [];
+  const seen = params.seenAt.toISOString();
+  const values = params.entities.map(
+    (e) =>
+      sql`(${newId("ent")}, ${params.workspaceId}, ${e.category}, ${e.key}, ${e.label}, 1, ${seen}::timestamptz, ${seen}::timestamptz)`,
+  );
+  const rows = rowsOf<{ id: string; category: string; key: string }>(
+    await db.execute(sql`
+      insert into ${entities} (id, workspace_id, category, key, label, occurrence_count, first_seen_at, last_seen_at)
+      values ${sql.join(values, sql`, `)}
+      on conflict (workspace_id, category, key) do update set
+        occurrence_count = ${entities.occurrenceCount} + 1,
+        last_seen_at = greatest(${entities.lastSeenAt}, excluded.last_seen_at),
+        first_seen_at = least(${entities.firstSeenAt}, excluded.first_seen_at)
+      returning id, category, key`),
+  );
+  const byKey = new Map(rows.map((r) => [`${r.category}\u0000${r.key}`, r.id]));
+  return params.entities.map((e) => {
+    const id = byKey.get(`${e.category}\u0000${e.key}`);
+    if (!id) throw new Error(`entity ${e.category}:${e.key} was not stored`);
+    return id;
+  });
+}
+
+export async function linkObservationEntities(
+  db: Executor,
+  params: { observationId: string; entityIds: readonly string[] },
+): Promise<void> {
+  if (params.entityIds.length === 0) return;
+  await db
+    .insert(observationEntities)
+    .values(params.entityIds.map((entityId) => ({ observationId: params.observationId, entityId })))
+    .onConflictDoNothing();
+}
