@@ -60,6 +60,7 @@ CREATE TABLE "observations" (
 	"actor_id" text,
 	"cluster_id" text,
 	"references" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"thread_keys" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"occurred_at" timestamp with time zone NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
@@ -95,5 +96,6 @@ CREATE INDEX "observation_entities_entity_idx" ON "observation_entities" USING b
 CREATE UNIQUE INDEX "observations_workspace_source_id_uq" ON "observations" USING btree ("workspace_id","source_id");--> statement-breakpoint
 CREATE INDEX "observations_workspace_occurred_idx" ON "observations" USING btree ("workspace_id","occurred_at");--> statement-breakpoint
 CREATE INDEX "observations_cluster_idx" ON "observations" USING btree ("cluster_id");--> statement-breakpoint
+CREATE INDEX "observations_thread_keys_idx" ON "observations" USING gin ("thread_keys");--> statement-breakpoint
 CREATE UNIQUE INDEX "relationships_edge_uq" ON "relationships" USING btree ("from_observation_id","type","target_key");--> statement-breakpoint
 CREATE INDEX "relationships_to_idx" ON "relationships" USING btree ("to_observation_id");

@@ -17,3 +17,23 @@ export const observationCaptureEvent = {
   }),
 } as const;
 export type ObservationCaptureData = z.infer<typeof observationCaptureEvent.schema>;
+
+export const observationOutcomes = [
+  "captured",
+  "below_threshold",
+  "duplicate",
+  "filtered",
+] as const;
+
+/** `apps-console/neural/observation.captured`: a capture finished; followers (profiles, summaries) start here. */
+export const observationCapturedEvent = {
+  name: "apps-console/neural/observation.captured",
+  schema: z.object({
+    workspaceId: z.string().min(1),
+    observationId: z.string().min(1),
+    sourceId: z.string().min(1),
+    outcome: z.enum(observationOutcomes),
+    clusterId: z.string().nullable(),
+  }),
+} as const;
+export type ObservationCapturedData = z.infer<typeof observationCapturedEvent.schema>;

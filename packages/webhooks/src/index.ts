@@ -1,3 +1,3 @@
-export { webhookProvider, webhookProviders } from "./registry";
+export { baseSignificance, webhookProvider, webhookProviders } from "./registry";
 export * from "./signature";
 export * from "./types";

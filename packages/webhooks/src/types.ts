@@ -37,4 +37,11 @@ export interface WebhookProvider<TConfig = unknown> {
   /** The per-integration configuration stored in `workspace_integrations.source_config`. */
   configSchema: z.ZodType<TConfig>;
   allowed(event: SourceEvent, config: TConfig): FilterResult;
+  /**
+   * Base significance (0-100) per `sourceType` this provider emits: how much an event of that type
+   * matters before its own content is read. Keys must be the exact sourceTypes the transform produces;
+   * a type missing here is scored with the caller's default, so each provider should type its table over
+   * its own sourceType union to make a gap a compile error.
+   */
+  significance: Record<string, number>;
 }

@@ -1,4 +1,5 @@
 import {
+  captureStats,
   countPayloadsByStatus,
   createApiKey,
   createWorkspace,
@@ -94,6 +95,31 @@ export const commands: Record<string, (ctx: CommandContext) => Promise<void>> = 
     const counts = await countPayloadsByStatus(db.db, { workspaceId });
     ctx.out.result(counts, () =>
       table(Object.entries(counts).map(([status, count]) => ({ status, count }))),
+    );
+  },
+
+  stats: async (ctx) => {
+    const db = await ctx.database();
+    const workspace = await requireWorkspace(ctx, db);
+    const counts = await captureStats(db.db, { workspaceId: workspace.id });
+    // Vectors are counted in the store itself, not inferred from rows, so a missing upsert shows.
+    const dimension = workspace.embeddingDimension ?? createEmbeddingProvider().dimension;
+    const vectors = await createVectorStore({ db: db.db, dimension }).count(workspace.id);
+    const stats = { workspaceId: workspace.id, ...counts, vectors };
+    ctx.out.result(stats, () =>
+      table([
+        ...Object.entries(counts.payloads).map(([status, n]) => ({
+          what: `payloads ${status}`,
+          n,
+        })),
+        { what: "observations", n: counts.observations },
+        { what: "below threshold", n: counts.belowThreshold },
+        { what: "entities", n: counts.entities },
+        { what: "actors", n: counts.actors },
+        { what: "clusters", n: counts.clusters },
+        { what: "relationships", n: counts.relationships },
+        { what: "vectors", n: vectors },
+      ]),
     );
   },
 

@@ -13,6 +13,7 @@ const USAGE = `Usage: pnpm cli <command> [options] [--json]
   outbox status [--workspace <id>]        payload counts per status
   outbox retry [--workspace <id>] [--id <payloadId>...]
                                           queue failed payloads again
+  stats --workspace <id>                  payloads, observations, entities, actors, clusters, relationships, vectors
   reindex --workspace <id>                clear a workspace's vectors and adopt the current embedding model
   sentry link --workspace <id> --installation <uuid> --org <slug>
               [--projects a,b] [--events issue,error,...] [--min-level warning] [--client-secret <s>]

@@ -3,6 +3,7 @@ import type { WorkflowDeps } from "../workflows/types";
 import { toInngestFunction } from "./adapt";
 import { inngest } from "./client";
 import { outboxSweep } from "./functions/outbox-sweep";
+import { reconcileVectorsCron } from "./functions/reconcile-vectors";
 
 export { inngest };
 
@@ -11,5 +12,6 @@ export function createInngestFunctions(getDeps: () => Promise<WorkflowDeps>) {
   return [
     ...workflows.map((workflow) => toInngestFunction(inngest, workflow, getDeps)),
     outboxSweep(inngest, getDeps),
+    reconcileVectorsCron(inngest, getDeps),
   ];
 }

@@ -6,6 +6,7 @@ import { inngestConfigured } from "@vendor/inngest";
 import { env } from "../env";
 import { inngest } from "../inngest/client";
 import { OutboxRunner } from "../outbox/runner";
+import { reconcileVectors } from "../workflows/capture/reconcile";
 import { inngestEngine, inProcessEngine, type WorkflowEngine } from "../workflows/engine";
 import { workflows as defaultRegistry } from "../workflows/registry";
 import type { WorkflowDefinition, WorkflowDeps } from "../workflows/types";
@@ -15,6 +16,8 @@ import { loadKeyring } from "./keyring";
 export { openDatabaseFromEnv } from "./database";
 export { getHealth, type Health } from "./health";
 export { loadKeyring } from "./keyring";
+
+const RECONCILE_EVERY_MS = 15 * 60_000;
 
 export interface Runtime extends WorkflowDeps {
   database: DatabaseHandle;
@@ -78,6 +81,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     engine = inProcessEngine(runner);
   }
   if (options.startWorkflows) await engine.start();
+  // The embedded stand-in for the Inngest reconcile cron: repair observations whose vectors went missing.
+  const reconcile =
+    runner && options.startWorkflows
+      ? setInterval(() => {
+          reconcileVectors(deps).catch((error: unknown) =>
+            console.warn("[reconcile] vector reconciliation failed", String(error)),
+          );
+        }, RECONCILE_EVERY_MS)
+      : undefined;
+  reconcile?.unref();
 
   return {
     ...deps,
@@ -86,6 +99,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     workflows: engine,
     runner,
     close: async () => {
+      clearInterval(reconcile);
       await engine.stop();
       await database.close();
     },

@@ -1,10 +1,11 @@
+import { captureObservation } from "./capture";
 import type { WorkflowDefinition } from "./types";
 
 /**
  * Every event-triggered workflow, run by Inngest when it is configured and by the in-process outbox runner
  * otherwise. A workflow added here runs on both engines.
  */
-export const workflows: WorkflowDefinition[] = [];
+export const workflows: WorkflowDefinition[] = [captureObservation as WorkflowDefinition];
 
 export function workflowsFor(
   eventName: string,

@@ -31,9 +31,14 @@ export function observationIdFor(params: { workspaceId: string; sourceId: string
 export async function findObservationBySourceId(
   db: Executor,
   params: { workspaceId: string; sourceId: string },
-): Promise<Pick<Observation, "id" | "status"> | undefined> {
+): Promise<Pick<Observation, "id" | "status" | "payloadId" | "clusterId"> | undefined> {
   const [row] = await db
-    .select({ id: observations.id, status: observations.status })
+    .select({
+      id: observations.id,
+      status: observations.status,
+      payloadId: observations.payloadId,
+      clusterId: observations.clusterId,
+    })
     .from(observations)
     .where(
       and(
@@ -61,14 +66,14 @@ export async function getObservation(
 }
 
 /**
- * Earlier observations that carry the same reference (e.g. the same upstream issue), newest first: what a
- * new observation follows from.
+ * Earlier observations in any of the same upstream threads (e.g. the same issue), newest first: what a new
+ * observation follows from.
  */
-export function findObservationsByReference(
+export function findObservationsInThreads(
   db: Executor,
-  params: { workspaceId: string; source: string; type: string; id: string; excludeId: string },
+  params: { workspaceId: string; threadKeys: readonly string[]; excludeId: string },
 ): Promise<Pick<Observation, "id" | "sourceType" | "observationType" | "occurredAt">[]> {
-  const needle = JSON.stringify([{ type: params.type, id: params.id }]);
+  if (params.threadKeys.length === 0) return Promise.resolve([]);
   return db
     .select({
       id: observations.id,
@@ -80,13 +85,33 @@ export function findObservationsByReference(
     .where(
       and(
         eq(observations.workspaceId, params.workspaceId),
-        eq(observations.source, params.source),
         ne(observations.id, params.excludeId),
-        sql`${observations.references} @> ${needle}::jsonb`,
+        sql`${observations.threadKeys} ?| ${sql.raw("array[")}${sql.join(
+          params.threadKeys.map((k) => sql`${k}`),
+          sql`, `,
+        )}${sql.raw("]::text[]")}`,
       ),
     )
     .orderBy(desc(observations.occurredAt))
     .limit(20);
+}
+
+/** Captured observations in id order after `afterId`: the reconciliation sweep walks them in pages. */
+export function listCapturedObservations(
+  db: Executor,
+  params: { afterId?: string; limit: number },
+): Promise<Observation[]> {
+  return db
+    .select()
+    .from(observations)
+    .where(
+      and(
+        eq(observations.status, "captured"),
+        params.afterId ? sql`${observations.id} > ${params.afterId}` : sql`true`,
+      ),
+    )
+    .orderBy(observations.id)
+    .limit(params.limit);
 }
 
 export interface PersistObservationParams {
@@ -108,7 +133,13 @@ export interface PersistObservationParams {
 export async function persistObservation(
   db: Database,
   params: PersistObservationParams,
-): Promise<{ created: boolean; observationId: string }> {
+): Promise<{
+  created: boolean;
+  observationId: string;
+  /** The payload that created the row: this one's, when an earlier attempt of the same run got there. */
+  payloadId: string | null;
+  clusterId: string | null;
+}> {
   const { observation } = params;
   return db.transaction(async (tx) => {
     const inserted = await tx
@@ -118,7 +149,12 @@ export async function persistObservation(
       .returning({ id: observations.id });
     if (inserted.length === 0) {
       const existing = await findObservationBySourceId(tx, observation);
-      return { created: false, observationId: existing?.id ?? observation.id };
+      return {
+        created: false,
+        observationId: existing?.id ?? observation.id,
+        payloadId: existing?.payloadId ?? null,
+        clusterId: existing?.clusterId ?? null,
+      };
     }
     const at = observation.occurredAt;
     const entityIds = await upsertEntities(tx, {
@@ -155,7 +191,12 @@ export async function persistObservation(
       fromObservationId: observation.id,
       edges: params.relationships,
     });
-    return { created: true, observationId: observation.id };
+    return {
+      created: true,
+      observationId: observation.id,
+      payloadId: observation.payloadId ?? null,
+      clusterId: params.cluster?.clusterId ?? null,
+    };
   });
 }
 

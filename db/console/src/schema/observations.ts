@@ -99,6 +99,8 @@ export const observations = pgTable(
     actorId: text("actor_id").references(() => actors.id, { onDelete: "set null" }),
     clusterId: text("cluster_id").references(() => clusters.id, { onDelete: "set null" }),
     references: jsonb("references").$type<ObservationReference[]>().notNull().default([]),
+    /** Keys of the upstream threads it belongs to (`issue:<id>`): how its follow-ups find it. */
+    threadKeys: jsonb("thread_keys").$type<string[]>().notNull().default([]),
     metadata: jsonb("metadata").$type<Record<string, unknown>>().notNull().default({}),
     occurredAt: timestamp("occurred_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -107,6 +109,7 @@ export const observations = pgTable(
     uniqueIndex("observations_workspace_source_id_uq").on(t.workspaceId, t.sourceId),
     index("observations_workspace_occurred_idx").on(t.workspaceId, t.occurredAt),
     index("observations_cluster_idx").on(t.clusterId),
+    index("observations_thread_keys_idx").using("gin", t.threadKeys),
   ],
 );
 

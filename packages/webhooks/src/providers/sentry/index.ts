@@ -1,12 +1,14 @@
 import type { DeliveryDescription, WebhookProvider } from "../../types";
 import { sentryEventAllowed } from "./filter";
 import { type SentrySourceConfig, sentryEnvelopeSchema, sentrySourceConfigSchema } from "./schema";
+import { sentrySignificance } from "./significance";
 import { transformSentryWebhook } from "./transform";
 import { sentrySignature, sentryStoredHeaders } from "./verify";
 
 export * from "./events";
 export * from "./filter";
 export * from "./schema";
+export * from "./significance";
 export * from "./transform";
 export * from "./verify";
 
@@ -39,4 +41,5 @@ export const sentryProvider = {
   transform: transformSentryWebhook,
   configSchema: sentrySourceConfigSchema,
   allowed: sentryEventAllowed,
+  significance: sentrySignificance,
 } satisfies WebhookProvider<SentrySourceConfig>;

@@ -1,0 +1,76 @@
+import { listCapturedObservations, type Observation } from "@db/console";
+import { observationViews } from "@repo/observations";
+import type { SourceEvent } from "@repo/schemas";
+import { vectorId } from "@repo/vectors";
+import type { WorkflowDeps } from "../types";
+import { VIEWS, vectorRecords } from "./vectors";
+
+/** The SourceEvent an observation was captured from, as far as the row keeps it. */
+function eventOf(row: Observation): SourceEvent {
+  return {
+    source: row.source as SourceEvent["source"],
+    sourceType: row.sourceType,
+    sourceId: row.sourceId,
+    title: row.title,
+    body: row.body,
+    actor: null,
+    occurredAt: row.occurredAt.toISOString(),
+    references: row.references as SourceEvent["references"],
+    metadata: row.metadata,
+  };
+}
+
+/**
+ * Re-embeds captured observations whose vectors are missing from the store (a store that was reset, an
+ * upsert lost with a store outage, or `pnpm cli reindex` after a model switch). Capture writes vectors
+ * before the row, so this only repairs damage from outside; it runs as an Inngest cron, or on a timer in
+ * the embedded runtime. Pages through every workspace; returns how many observations it repaired.
+ */
+export async function reconcileVectors(
+  deps: WorkflowDeps,
+  options: { pageSize?: number; maxRepairs?: number } = {},
+): Promise<{ checked: number; repaired: number }> {
+  const pageSize = options.pageSize ?? 200;
+  const maxRepairs = options.maxRepairs ?? 500;
+  let checked = 0;
+  let repaired = 0;
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await listCapturedObservations(deps.db, { afterId, limit: pageSize });
+    if (page.length === 0) break;
+    afterId = page.at(-1)!.id;
+    const byWorkspace = new Map<string, Observation[]>();
+    for (const row of page) {
+      byWorkspace.set(row.workspaceId, [...(byWorkspace.get(row.workspaceId) ?? []), row]);
+    }
+    for (const [workspaceId, rows] of byWorkspace) {
+      const ids = rows.flatMap((r) => VIEWS.map((view) => vectorId(view, r.id)));
+      const present = new Set((await deps.vectors.fetch(workspaceId, ids)).map((v) => v.id));
+      checked += rows.length;
+      const missing = rows.filter((r) => VIEWS.some((view) => !present.has(vectorId(view, r.id))));
+      for (const row of missing) {
+        if (repaired >= maxRepairs) return { checked, repaired };
+        const event = eventOf(row);
+        const views = observationViews(event);
+        const embeddings = await deps.embeddings.embed(
+          [views.title, views.content, views.summary],
+          "document",
+        );
+        await deps.vectors.upsert(
+          workspaceId,
+          vectorRecords({
+            workspaceId,
+            observationId: row.id,
+            event,
+            observationType: row.observationType,
+            snippet: row.snippet,
+            entityKeys: [],
+            embeddings,
+          }),
+        );
+        repaired++;
+      }
+    }
+  }
+  return { checked, repaired };
+}

@@ -1,0 +1,50 @@
+import type { SourceEvent } from "@repo/schemas";
+import { type VectorRecord, type VectorView, vectorId } from "@repo/vectors";
+
+export const VIEWS = ["title", "content", "summary"] as const satisfies readonly VectorView[];
+
+/**
+ * The three views of one observation as vector records. Ids are deterministic, so a retried upsert
+ * overwrites; the metadata carries what search filters and shows without reading the database.
+ */
+export function vectorRecords(params: {
+  workspaceId: string;
+  observationId: string;
+  event: SourceEvent;
+  observationType: string;
+  snippet: string;
+  entityKeys: readonly string[];
+  embeddings: readonly number[][];
+}): VectorRecord[] {
+  const { event } = params;
+  return VIEWS.map((view, i) => ({
+    id: vectorId(view, params.observationId),
+    values: params.embeddings[i]!,
+    metadata: {
+      workspaceId: params.workspaceId,
+      view,
+      observationId: params.observationId,
+      source: event.source,
+      sourceType: event.sourceType,
+      observationType: params.observationType,
+      title: event.title,
+      snippet: params.snippet,
+      occurredAt: event.occurredAt,
+      actor: event.actor?.name ?? "",
+      entityKeys: [...params.entityKeys],
+    },
+  }));
+}
+
+/**
+ * The upstream threads an event belongs to: each issue it references, and the issue its provider names as
+ * `metadata.issueId` (a Sentry error or comment names its issue by numeric id while the issue's own events
+ * reference its short id; both are keys of the same thread).
+ */
+export function threadKeysOf(event: SourceEvent): string[] {
+  const keys = new Set<string>();
+  for (const ref of event.references) if (ref.type === "issue") keys.add(`issue:${ref.id}`);
+  const issueId = event.metadata.issueId;
+  if (typeof issueId === "string" || typeof issueId === "number") keys.add(`issue:${issueId}`);
+  return [...keys].sort();
+}

@@ -1,0 +1,5 @@
+export * from "./classify";
+export * from "./cluster";
+export * from "./entities";
+export * from "./significance";
+export * from "./views";
