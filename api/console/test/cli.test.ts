@@ -10,8 +10,16 @@ import {
   openDatabase,
   workspaceWebhookPayloads,
 } from "@db/console";
+import { observationCaptureEvent } from "@repo/schemas";
+import { webhookProvider } from "@repo/webhooks";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
+import { runWorkflow } from "../src/outbox/run-workflow";
+import { captureObservation } from "../src/workflows/capture";
+import { workflows } from "../src/workflows/registry";
+import type { WorkflowDefinition } from "../src/workflows/types";
+import { testDeps } from "./deps";
+import { loadFixtures } from "./sentry-fixtures";
 
 const run = promisify(execFile);
 const apiDir = path.resolve(import.meta.dirname, "..");
@@ -110,6 +118,69 @@ describe("operator CLI on the embedded database", () => {
       workspaceId,
       model: expect.stringMatching(/^lexical:/),
     });
+  });
+
+  it("stats counts a captured observation, and reindex embeds it again", async () => {
+    const handle = await openDatabase({ dataDir, role: "cli-test" });
+    const fixture = loadFixtures().find((f) => f.file === "issue.created.json")!;
+    const transformed = webhookProvider("sentry").transform({
+      resource: fixture.resource,
+      payload: JSON.parse(fixture.body),
+      receivedAt: new Date(),
+    });
+    if (transformed.kind !== "event") throw new Error("fixture is not captured");
+    const { payload } = await insertWebhookPayload(handle.db, {
+      workspaceId,
+      source: "sentry",
+      resource: "issue",
+      action: "created",
+      body: fixture.body,
+    });
+    const memory = new Map<string, unknown>();
+    await runWorkflow(
+      captureObservation as WorkflowDefinition,
+      {
+        name: observationCaptureEvent.name,
+        data: {
+          workspaceId,
+          payloadId: payload.id,
+          ingestionSource: "webhook",
+          sourceEvent: transformed.event,
+        },
+      },
+      {
+        deps: testDeps(handle),
+        attempt: 0,
+        registry: workflows,
+        memory: {
+          get: (k) => (memory.has(k) ? { hit: true, value: memory.get(k) } : { hit: false }),
+          set: async (k, v) => void memory.set(k, v),
+        },
+      },
+    );
+    await handle.close();
+
+    const stats = await cli(["stats", "--workspace", workspaceId, "--json"]);
+    expect(stats.code, stats.stderr).toBe(0);
+    const parsed = JSON.parse(stats.stdout);
+    expect(parsed).toMatchObject({
+      workspaceId,
+      observations: 1,
+      vectors: 3,
+      actors: expect.any(Number),
+      clusters: 1,
+      relationships: 0,
+      payloads: { pending: expect.any(Number), done: 1, failed: 0, filtered: 0, duplicate: 0 },
+    });
+    expect(parsed.entities).toBeGreaterThan(0);
+
+    const reindexed = await cli(["reindex", "--workspace", workspaceId, "--json"], {
+      EMBEDDINGS: "lexical",
+    });
+    expect(reindexed.code, reindexed.stderr).toBe(0);
+    expect(JSON.parse(reindexed.stdout)).toMatchObject({ reembedded: 1 });
+    const after = JSON.parse((await cli(["stats", "--workspace", workspaceId, "--json"])).stdout);
+    expect(after.vectors).toBe(3);
   });
 
   it("fails clearly on usage errors and bad env values", async () => {

@@ -1,18 +1,28 @@
-import { createWorkspace, type DatabaseHandle, insertWebhookPayload } from "@db/console";
+import {
+  captureStats,
+  createWorkspace,
+  type DatabaseHandle,
+  insertWebhookPayload,
+} from "@db/console";
 import { openTestDatabase } from "@db/console/testing";
 import { InngestTestEngine } from "@inngest/test";
+import { observationCapturedEvent, observationCaptureEvent } from "@repo/schemas";
+import { webhookProvider } from "@repo/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { toInngestFunction } from "../src/inngest/adapt";
 import { inngest } from "../src/inngest/client";
 import { outboxSweep, SWEEP_STALE_AFTER_MS } from "../src/inngest/functions/outbox-sweep";
+import { captureObservation } from "../src/workflows/capture";
 import {
   defineEvent,
   defineWorkflow,
   PermanentWorkflowError,
+  type WorkflowDefinition,
   type WorkflowDeps,
 } from "../src/workflows/types";
 import { testDeps } from "./deps";
+import { loadFixtures } from "./sentry-fixtures";
 
 let handle: DatabaseHandle;
 let deps: WorkflowDeps;
@@ -104,6 +114,57 @@ describe("outbox sweep (Inngest cron)", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]?.[1]).toEqual([
       { id: "evt-stale", name: requested.name, data: { text: "stale" } },
+    ]);
+  });
+});
+
+describe("capture workflow as an Inngest function", () => {
+  it("captures a Sentry issue through Inngest's steps and emits observation.captured", async () => {
+    const ws = await createWorkspace(handle.db, { name: "Inngest capture" });
+    const fixture = loadFixtures().find((f) => f.file === "issue.created.json")!;
+    const transformed = webhookProvider("sentry").transform({
+      resource: fixture.resource,
+      payload: JSON.parse(fixture.body),
+      receivedAt: new Date(),
+    });
+    if (transformed.kind !== "event") throw new Error("fixture is not captured");
+    const { payload } = await insertWebhookPayload(handle.db, {
+      workspaceId: ws.id,
+      source: "sentry",
+      resource: "issue",
+      action: "created",
+      body: fixture.body,
+    });
+    const t = new InngestTestEngine({
+      function: toInngestFunction(
+        inngest,
+        captureObservation as WorkflowDefinition,
+        async () => deps,
+      ),
+      events: [
+        {
+          name: observationCaptureEvent.name,
+          data: {
+            workspaceId: ws.id,
+            payloadId: payload.id,
+            ingestionSource: "webhook",
+            sourceEvent: transformed.event,
+          },
+        },
+      ],
+      // Sending is Inngest's side of the boundary: the step is mocked, what it was asked to send is asserted.
+      steps: [{ id: "emit-captured", handler: () => ({ ids: ["captured"] }) }],
+    });
+    const { result, error, ctx } = await t.execute();
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ workspaceId: ws.id, outcome: "captured" });
+    const stats = await captureStats(handle.db, { workspaceId: ws.id });
+    expect(stats.observations).toBe(1);
+    expect(stats.payloads.done).toBe(1);
+    expect(await deps.vectors.count(ws.id)).toBe(3);
+    const sent = (ctx.step.sendEvent as unknown as { mock: { calls: unknown[][] } }).mock.calls;
+    expect(sent.map((call) => (call[1] as { name: string }).name)).toEqual([
+      observationCapturedEvent.name,
     ]);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from "@db/console";
 import { createEmbeddingProvider } from "@repo/embeddings";
 import { createVectorStore } from "@repo/vectors";
+import { reconcileVectors } from "../workflows/capture/reconcile";
 import { type Output, table, UsageError } from "./output";
 
 export interface CommandContext {
@@ -138,8 +139,8 @@ export const commands: Record<string, (ctx: CommandContext) => Promise<void>> = 
     const embeddings = createEmbeddingProvider();
     const vectors = createVectorStore({ db: db.db, dimension: embeddings.dimension });
     const previous = { model: workspace.embeddingModel, dimension: workspace.embeddingDimension };
-    // Vectors of the old model live in the old dimension's space; clearing them and recording the new
-    // model lets capture re-embed from the stored observations instead of comparing across models.
+    // Vectors of the old model live in the old dimension's space: they are cleared, the new model is
+    // recorded, and the stored observations are embedded again instead of compared across models.
     if (previous.dimension) {
       const old = createVectorStore({ db: db.db, dimension: previous.dimension });
       await old.deleteNamespace(workspace.id);
@@ -150,14 +151,20 @@ export const commands: Record<string, (ctx: CommandContext) => Promise<void>> = 
       model: embeddings.model,
       dimension: embeddings.dimension,
     });
+    // Every captured observation is re-embedded with the new model from its stored row.
+    const { repaired } = await reconcileVectors(
+      { db: db.db, embeddings, vectors },
+      { workspaceId: workspace.id, maxRepairs: Number.POSITIVE_INFINITY },
+    );
     ctx.out.result(
       {
         workspaceId: workspace.id,
         previous,
         model: embeddings.model,
         dimension: embeddings.dimension,
+        reembedded: repaired,
       },
-      `workspace ${workspace.id}: vectors cleared, now embedding with ${embeddings.model}`,
+      `workspace ${workspace.id}: now embedding with ${embeddings.model}; ${repaired} observation(s) re-embedded`,
     );
   },
 };

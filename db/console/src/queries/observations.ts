@@ -99,7 +99,7 @@ export function findObservationsInThreads(
 /** Captured observations in id order after `afterId`: the reconciliation sweep walks them in pages. */
 export function listCapturedObservations(
   db: Executor,
-  params: { afterId?: string; limit: number },
+  params: { workspaceId?: string; afterId?: string; limit: number },
 ): Promise<Observation[]> {
   return db
     .select()
@@ -107,6 +107,7 @@ export function listCapturedObservations(
     .where(
       and(
         eq(observations.status, "captured"),
+        params.workspaceId ? eq(observations.workspaceId, params.workspaceId) : sql`true`,
         params.afterId ? sql`${observations.id} > ${params.afterId}` : sql`true`,
       ),
     )

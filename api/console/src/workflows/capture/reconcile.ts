@@ -24,11 +24,12 @@ function eventOf(row: Observation): SourceEvent {
  * Re-embeds captured observations whose vectors are missing from the store (a store that was reset, an
  * upsert lost with a store outage, or `pnpm cli reindex` after a model switch). Capture writes vectors
  * before the row, so this only repairs damage from outside; it runs as an Inngest cron, or on a timer in
- * the embedded runtime. Pages through every workspace; returns how many observations it repaired.
+ * the embedded runtime, and re-embeds a workspace after `pnpm cli reindex`. Pages through every workspace
+ * (or one); returns how many observations it repaired.
  */
 export async function reconcileVectors(
   deps: WorkflowDeps,
-  options: { pageSize?: number; maxRepairs?: number } = {},
+  options: { workspaceId?: string; pageSize?: number; maxRepairs?: number } = {},
 ): Promise<{ checked: number; repaired: number }> {
   const pageSize = options.pageSize ?? 200;
   const maxRepairs = options.maxRepairs ?? 500;
@@ -36,7 +37,11 @@ export async function reconcileVectors(
   let repaired = 0;
   let afterId: string | undefined;
   for (;;) {
-    const page = await listCapturedObservations(deps.db, { afterId, limit: pageSize });
+    const page = await listCapturedObservations(deps.db, {
+      workspaceId: options.workspaceId,
+      afterId,
+      limit: pageSize,
+    });
     if (page.length === 0) break;
     afterId = page.at(-1)!.id;
     const byWorkspace = new Map<string, Observation[]>();
