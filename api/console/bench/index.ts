@@ -25,6 +25,7 @@ function script(dir: string, file: string): () => Promise<void> {
 const suites: Record<string, () => Promise<void>> = {
   embeddings: script("packages/embeddings", "bench/embeddings.bench.ts"),
   webhooks: script("apps/console", "bench/webhooks.ts"),
+  capture: script("apps/console", "bench/capture.ts"),
   vectors: benchVectors,
   outbox: benchOutbox,
 };

@@ -27,6 +27,11 @@ export class Console {
     readonly env: Record<string, string>,
   ) {}
 
+  /** The console's process id, for reading its memory from /proc. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }

@@ -21,6 +21,8 @@ export interface RunOptions {
   registry: readonly WorkflowDefinition[];
   /** Prefix of this run's step keys, so several workflows (and nested sends) share one row's memory. */
   scope?: string;
+  /** Told how long each step that actually ran took (memoised ones are not), for timing figures. */
+  onStep?: (workflowId: string, stepId: string, ms: number) => void;
 }
 
 function jsonRoundTrip(value: unknown): unknown {
@@ -55,7 +57,9 @@ export async function runWorkflow(
       const key = keyFor(id);
       const memo = options.memory.get(key);
       if (memo.hit) return memo.value as never;
+      const started = performance.now();
       const value = jsonRoundTrip(await fn());
+      options.onStep?.(workflow.id, id, performance.now() - started);
       await options.memory.set(key, value);
       return value as never;
     },

@@ -40,7 +40,14 @@ export function defaultBackoff(attempt: number): number {
  * with memoised steps, failures come back after a backoff until the retry budget is spent, and a lease that
  * lapses (a crash) makes the row due again, so a restart resumes whatever was left unfinished.
  */
+export interface StepTiming {
+  runs: number;
+  totalMs: number;
+}
+
 export class OutboxRunner {
+  /** Time spent in each workflow step since start, keyed `<workflow id>/<step id>`. */
+  readonly stepTimings = new Map<string, StepTiming>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
   private again = false;
@@ -148,6 +155,13 @@ export class OutboxRunner {
           memory,
           attempt: row.attempts - 1,
           registry: this.options.registry,
+          onStep: (workflowId, stepId, ms) => {
+            const key = `${workflowId}/${stepId}`;
+            const timing = this.stepTimings.get(key) ?? { runs: 0, totalMs: 0 };
+            timing.runs++;
+            timing.totalMs += ms;
+            this.stepTimings.set(key, timing);
+          },
         });
       }
       await completePayload(db, { payloadId: row.id });

@@ -11,7 +11,11 @@ export interface Health {
     database: { ok: boolean; target: string; error?: string };
     vectors: { ok: boolean; dimension: number; error?: string };
     embeddings: { model: string; dimension: number };
-    workflows: { outbox?: OutboxCounts };
+    workflows: {
+      outbox?: OutboxCounts;
+      /** In-process runner only: runs and mean milliseconds of each workflow step since start. */
+      steps?: Record<string, { runs: number; meanMs: number }>;
+    };
   };
 }
 
@@ -43,7 +47,19 @@ export async function getHealth(runtime: Runtime): Promise<Health> {
       database: { ...database, target: runtime.database.target },
       vectors: { ...vectors, dimension: runtime.vectors.dimension },
       embeddings: { model: runtime.embeddings.model, dimension: runtime.embeddings.dimension },
-      workflows: { outbox },
+      workflows: {
+        outbox,
+        ...(runtime.runner
+          ? {
+              steps: Object.fromEntries(
+                [...runtime.runner.stepTimings].map(([step, t]) => [
+                  step,
+                  { runs: t.runs, meanMs: Number((t.totalMs / t.runs).toFixed(2)) },
+                ]),
+              ),
+            }
+          : {}),
+      },
     },
   };
 }
