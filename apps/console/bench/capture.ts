@@ -106,29 +106,17 @@ async function run(embedder: string) {
     const all = await Promise.all(
       workspaces.map((w) => captureStats(reader.db, { workspaceId: w.workspaceId })),
     );
-    return all.reduce(
-      (a, s) => ({
-        ...a,
-        pending: a.pending + s.payloads.pending,
-        failed: a.failed + s.payloads.failed,
-        observations: a.observations + s.observations,
-        belowThreshold: a.belowThreshold + s.belowThreshold,
-        duplicate: a.duplicate + s.payloads.duplicate,
-        entities: a.entities + s.entities,
-        clusters: a.clusters + s.clusters,
-        relationships: a.relationships + s.relationships,
-      }),
-      {
-        pending: 0,
-        failed: 0,
-        observations: 0,
-        belowThreshold: 0,
-        duplicate: 0,
-        entities: 0,
-        clusters: 0,
-        relationships: 0,
-      },
-    );
+    const sum = (pick: (s: (typeof all)[number]) => number) => all.reduce((n, s) => n + pick(s), 0);
+    return {
+      pending: sum((s) => s.payloads.pending),
+      failed: sum((s) => s.payloads.failed),
+      duplicate: sum((s) => s.payloads.duplicate),
+      observations: sum((s) => s.observations),
+      belowThreshold: sum((s) => s.belowThreshold),
+      entities: sum((s) => s.entities),
+      clusters: sum((s) => s.clusters),
+      relationships: sum((s) => s.relationships),
+    };
   };
   let stats = await totals();
   let peak = memoryOf(app.pid);
