@@ -15,7 +15,7 @@ CREATE TABLE "clusters" (
 	"id" text PRIMARY KEY NOT NULL,
 	"workspace_id" text NOT NULL,
 	"label" text NOT NULL,
-	"centroid" jsonb NOT NULL,
+	"centroid" text NOT NULL,
 	"entity_keys" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"actor_ids" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"observation_count" integer DEFAULT 0 NOT NULL,

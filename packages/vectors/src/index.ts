@@ -13,6 +13,7 @@ export {
   createPgvectorStore,
   PGVECTOR_MISSING_HINT,
   type PgvectorDatabase,
+  type PgvectorIndexMode,
   type PgvectorStoreOptions,
   pgvectorTableName,
 } from "./pgvector";

@@ -16,9 +16,19 @@ import {
 // biome-ignore lint/suspicious/noExplicitAny: the schema generic is irrelevant to raw SQL
 export type PgvectorDatabase = PgDatabase<PgQueryResultHKT, any>;
 
+/**
+ * How nearest neighbours are found. `hnsw`: an approximate HNSW index, what a Postgres server wants.
+ * `exact`: no index, an exact scan of the namespace's rows. `auto` (the default) picks `exact` on PGlite,
+ * where pgvector runs as WebAssembly: there an HNSW insert costs ~8 ms, ten times an exact-scan insert, and
+ * an exact scan of a workspace's 10k vectors answers in about a millisecond, faster than the index and
+ * without its recall loss. A server gets `hnsw`.
+ */
+export type PgvectorIndexMode = "auto" | "hnsw" | "exact";
+
 export interface PgvectorStoreOptions {
   db: PgvectorDatabase;
   dimension: number;
+  index?: PgvectorIndexMode;
 }
 
 /** pgvector's HNSW index accepts `vector` columns of up to 2000 dimensions. */
@@ -52,8 +62,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * The table is per dimension and created here rather than by drizzle migrations: the dimension follows the
  * embedding model, and the migrations must still apply to a Postgres server that has no pgvector.
  */
-function ddl(dimension: number): SQL[] {
+function ddl(dimension: number, index: "hnsw" | "exact"): SQL[] {
   const table = pgvectorTableName(dimension);
+  const hnsw = `${table}_embedding_hnsw`;
   return [
     sql`create extension if not exists vector`,
     sql.raw(
@@ -66,8 +77,11 @@ function ddl(dimension: number): SQL[] {
         primary key (namespace, id)
       )`,
     ),
+    // An index left by the other mode (a data directory moved between a server and PGlite) is adjusted.
     sql.raw(
-      `create index if not exists ${table}_embedding_hnsw on ${table} using hnsw (embedding vector_cosine_ops)`,
+      index === "hnsw"
+        ? `create index if not exists ${hnsw} on ${table} using hnsw (embedding vector_cosine_ops)`
+        : `drop index if exists ${hnsw}`,
     ),
     sql.raw(`create index if not exists ${table}_namespace on ${table} (namespace)`),
   ];
@@ -89,6 +103,11 @@ export function nearestSql(dimension: number, namespace: string, query: VectorQu
     select id, metadata, 1 - distance as score from nearest order by distance, id`;
 }
 
+async function detectIndex(db: PgvectorDatabase): Promise<"hnsw" | "exact"> {
+  const version = rowsOf<{ v: string }>(await db.execute(sql`select version() as v`))[0]?.v ?? "";
+  return /wasm32|emscripten|PGlite/i.test(version) ? "exact" : "hnsw";
+}
+
 export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore {
   const { db, dimension } = options;
   if (!Number.isInteger(dimension) || dimension < 1 || dimension > MAX_HNSW_DIMENSION) {
@@ -101,7 +120,9 @@ export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore 
   let ready: Promise<{ iterativeScan: boolean }> | undefined;
   function ensure(): Promise<{ iterativeScan: boolean }> {
     ready ??= (async () => {
-      const [extension, ...rest] = ddl(dimension);
+      const index =
+        options.index && options.index !== "auto" ? options.index : await detectIndex(db);
+      const [extension, ...rest] = ddl(dimension, index);
       try {
         await db.execute(extension!);
       } catch (error) {

@@ -17,8 +17,19 @@ describeVectorStoreContract("pgvector on PGlite", async (dimension) =>
 );
 
 describe("pgvector store on PGlite", () => {
+  it("searches exactly on PGlite by default: no HNSW index, a namespace index", async () => {
+    const store = createPgvectorStore({ db: handle.db, dimension: 5 });
+    await store.ping();
+    const result = await handle.db.execute(
+      sql`select indexdef from pg_indexes where tablename = ${pgvectorTableName(5)} order by indexname`,
+    );
+    const defs = rowsOf<{ indexdef: string }>(result).map((r) => r.indexdef);
+    expect(defs.some((d) => /USING hnsw/.test(d))).toBe(false);
+    expect(defs.some((d) => /USING btree \(namespace\)/.test(d))).toBe(true);
+  });
+
   it("creates its own table, HNSW cosine index and namespace index on first use", async () => {
-    const store = createPgvectorStore({ db: handle.db, dimension: 3 });
+    const store = createPgvectorStore({ db: handle.db, dimension: 3, index: "hnsw" });
     await store.ping();
     const result = await handle.db.execute(
       sql`select indexdef from pg_indexes where tablename = ${pgvectorTableName(3)} order by indexname`,
@@ -85,7 +96,7 @@ describe("filtered HNSW search on pgvector", () => {
       values[0] = match ? -1 : 1;
       return { id: `v${i}`, values, metadata: { group: match ? "rare" : "common" } };
     });
-    store = createPgvectorStore({ db: handle.db, dimension });
+    store = createPgvectorStore({ db: handle.db, dimension, index: "hnsw" });
     await store.upsert(space, records);
     // At 300 rows the planner would rather read the namespace's rows through a btree and sort them (exact,
     // and no HNSW involved). PGlite is a single session, so disabling sorts here steers it onto HNSW.

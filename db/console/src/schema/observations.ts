@@ -1,4 +1,5 @@
 import {
+  customType,
   index,
   integer,
   jsonb,
@@ -45,6 +46,21 @@ export const actors = pgTable(
 );
 
 /**
+ * A vector kept as base64 float32 rather than JSON numbers: capture reads dozens of candidate centroids per
+ * observation, and decoding bytes is far cheaper than parsing thousands of decimal numbers. Not pgvector,
+ * because these migrations must also apply to a Postgres server without it.
+ */
+const float32Vector = customType<{ data: number[]; driverData: string }>({
+  dataType: () => "text",
+  toDriver: (values) => Buffer.from(new Float32Array(values).buffer).toString("base64"),
+  fromDriver: (text) => {
+    const bytes = Buffer.from(text, "base64");
+    const aligned = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return Array.from(new Float32Array(aligned));
+  },
+});
+
+/**
  * Observations that are about the same thing. `centroid` is the running mean of its members' content
  * embeddings; `entityKeys` the keys its members share most, kept for the entity-overlap signal.
  */
@@ -56,7 +72,7 @@ export const clusters = pgTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),
     label: text("label").notNull(),
-    centroid: jsonb("centroid").$type<number[]>().notNull(),
+    centroid: float32Vector("centroid").notNull(),
     entityKeys: jsonb("entity_keys").$type<string[]>().notNull().default([]),
     actorIds: jsonb("actor_ids").$type<string[]>().notNull().default([]),
     observationCount: integer("observation_count").notNull().default(0),
