@@ -11,9 +11,11 @@ import {
   rowsOf,
 } from "@db/console";
 import { openTestDatabase, testDatabaseTarget } from "@db/console/testing";
+import { createOpenAIEmbeddingProvider } from "@repo/embeddings";
+import { startOpenAIHttpDouble } from "@repo/embeddings/testing";
 import { observationCaptureEvent, type SourceEvent } from "@repo/schemas";
 import { generateKey, parseKeyring } from "@repo/secrets";
-import { vectorId } from "@repo/vectors";
+import { createVectorStore, vectorId } from "@repo/vectors";
 import { webhookProvider } from "@repo/webhooks";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -264,5 +266,72 @@ describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embedding
       "filtered",
     );
     expect((await captureStats(handle.db, { workspaceId })).observations).toBe(0);
+  });
+
+  it("rides out an embedding outage (500s and 429s) through retries and loses nothing", async () => {
+    // TEST DOUBLE of OpenAI's HTTP API (third-party SaaS): the real provider and SDK talk to it.
+    const double = await startOpenAIHttpDouble();
+    try {
+      const workspaceId = await linkedWorkspace("outage");
+      const embeddings = createOpenAIEmbeddingProvider({
+        apiKey: "sk-test",
+        baseURL: double.baseURL,
+        dimensions: 32,
+        // Two tries per workflow attempt, so the outage outlasts the provider's own retries.
+        retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+      });
+      const outageDeps: WorkflowDeps = {
+        db: handle.db,
+        embeddings,
+        vectors: createVectorStore({ kind: "pgvector", db: handle.db, dimension: 32 }),
+      };
+      double.script(
+        { status: 500, error: { message: "upstream failed" } },
+        { status: 429, headers: { "retry-after-ms": "1" }, error: { message: "rate limited" } },
+        { status: 500, error: { message: "upstream failed" } },
+        { status: 429, headers: { "retry-after-ms": "1" }, error: { message: "rate limited" } },
+        { status: 503, error: { message: "overloaded" } },
+      );
+      const event = sourceEventOf(fixtures.find((f) => f.file === "issue.created.json")!)!;
+      const { payload } = await insertWebhookPayload(handle.db, {
+        workspaceId,
+        source: "sentry",
+        resource: "issue",
+        action: "created",
+        body: `{"outage":"${workspaceId}"}`,
+        event: {
+          id: `outage-${workspaceId}`,
+          name: observationCaptureEvent.name,
+          data: { workspaceId, payloadId: "", ingestionSource: "webhook", sourceEvent: event },
+        },
+      });
+      // The event names its own row, as the webhook route's does.
+      const { attachPayloadEvent } = await import("@db/console");
+      await attachPayloadEvent(handle.db, {
+        payloadId: payload.id,
+        event: {
+          id: `outage-${workspaceId}`,
+          name: observationCaptureEvent.name,
+          data: {
+            workspaceId,
+            payloadId: payload.id,
+            ingestionSource: "webhook",
+            sourceEvent: event,
+          },
+        },
+      });
+      const runner = new OutboxRunner({ deps: outageDeps, registry: workflows, backoff: () => 0 });
+      await runner.drain();
+
+      const stored = await getWebhookPayload(handle.db, { payloadId: payload.id });
+      expect(stored?.status).toBe("done");
+      expect(stored?.attempts).toBe(3);
+      expect(double.requests.length).toBe(6);
+      const stats = await captureStats(handle.db, { workspaceId });
+      expect(stats.observations).toBe(1);
+      expect(await outageDeps.vectors.count(workspaceId)).toBe(3);
+    } finally {
+      await double.close();
+    }
   });
 });

@@ -74,26 +74,29 @@ export function findObservationsInThreads(
   params: { workspaceId: string; threadKeys: readonly string[]; excludeId: string },
 ): Promise<Pick<Observation, "id" | "sourceType" | "observationType" | "occurredAt">[]> {
   if (params.threadKeys.length === 0) return Promise.resolve([]);
-  return db
-    .select({
-      id: observations.id,
-      sourceType: observations.sourceType,
-      observationType: observations.observationType,
-      occurredAt: observations.occurredAt,
-    })
-    .from(observations)
-    .where(
-      and(
-        eq(observations.workspaceId, params.workspaceId),
-        ne(observations.id, params.excludeId),
-        sql`${observations.threadKeys} ?| ${sql.raw("array[")}${sql.join(
-          params.threadKeys.map((k) => sql`${k}`),
-          sql`, `,
-        )}${sql.raw("]::text[]")}`,
-      ),
-    )
-    .orderBy(desc(observations.occurredAt))
-    .limit(20);
+  return (
+    db
+      .select({
+        id: observations.id,
+        sourceType: observations.sourceType,
+        observationType: observations.observationType,
+        occurredAt: observations.occurredAt,
+      })
+      .from(observations)
+      .where(
+        and(
+          eq(observations.workspaceId, params.workspaceId),
+          ne(observations.id, params.excludeId),
+          sql`${observations.threadKeys} ?| ${sql.raw("array[")}${sql.join(
+            params.threadKeys.map((k) => sql`${k}`),
+            sql`, `,
+          )}${sql.raw("]::text[]")}`,
+        ),
+      )
+      // Ties in upstream time (Sentry stamps an issue and its first event alike) go to the later capture.
+      .orderBy(desc(observations.occurredAt), desc(observations.createdAt), desc(observations.id))
+      .limit(20)
+  );
 }
 
 /** Captured observations in id order after `afterId`: the reconciliation sweep walks them in pages. */
