@@ -58,6 +58,8 @@ export class Console {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
+    // Not left running behind a failed start: a stray console would hold its port and data directory.
+    this.child.kill("SIGKILL");
     throw new Error(`console did not become healthy:\n${this.output.join("")}`);
   }
 
