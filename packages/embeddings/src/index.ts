@@ -25,8 +25,13 @@ export {
   createUseEmbeddingProvider,
   loadUseModel,
   USE_DIMENSION,
+  USE_MAX_TOKENS,
   USE_MODEL_ID,
+  type UseBackend,
+  type UseBackendRequest,
   type UseEmbeddingOptions,
+  type UseEmbeddingProvider,
+  type UseRuntime,
 } from "./use";
 export { cosineSimilarity, normalize } from "./vector-math";
 
@@ -90,9 +95,12 @@ export interface EmbeddingDescription {
   kind: EmbeddingKind;
   model: string;
   dimension: number;
+  /** Present once known, e.g. `wasm-simd` after USE has loaded. */
+  backend?: string;
 }
 
 /** What the health endpoint reports; never anything secret such as the key or the base URL. */
 export function describeEmbeddings(provider: EmbeddingProvider): EmbeddingDescription {
-  return { kind: provider.kind, model: provider.model, dimension: provider.dimension };
+  const { kind, model, dimension, backend } = provider;
+  return backend ? { kind, model, dimension, backend } : { kind, model, dimension };
 }

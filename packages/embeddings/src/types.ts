@@ -12,6 +12,8 @@ export interface EmbeddingProvider {
   /** A stable identifier, e.g. `openai:text-embedding-3-small@1536`, `use:universal-sentence-encoder@512`. */
   readonly model: string;
   readonly dimension: number;
+  /** What computes the vectors where that varies, e.g. `wasm-simd` for USE; for details and health. */
+  readonly backend?: string | undefined;
   /** One vector per text, in order; each vector has `dimension` numbers and unit length. */
   embed(texts: readonly string[], input?: EmbeddingInput): Promise<number[][]>;
 }

@@ -1,12 +1,16 @@
+import { readFileSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeEmbeddings } from "../src/index";
 import { createUseEmbeddingProvider, loadUseModel } from "../src/use";
 import { cosineSimilarity } from "../src/vector-math";
 
 /*
  * Every outbound connection (fetch, http, https, node-fetch) ends in net.Socket#connect. Failing it for
- * this file proves the model, vocabulary and WASM binary all come from disk. Test files run in separate
- * workers, so the OpenAI tests' loopback server is unaffected.
+ * this file proves the model, vocabulary and WASM binary all come from disk: in this thread directly
+ * (the `threads: 0` provider), and for the worker threads, which run the same engine code, through the
+ * parity with it. Test files run in separate processes, so the OpenAI tests' loopback server is unaffected.
  */
 const connectAttempts: unknown[] = [];
 const originalConnect = net.Socket.prototype.connect;
@@ -22,19 +26,38 @@ afterAll(() => {
 });
 
 const provider = createUseEmbeddingProvider();
+const inThread = createUseEmbeddingProvider({ threads: 0 });
+
+/** Vectors of the pipeline this one replaced (@energetic-ai/embeddings 0.2.0), each text embedded alone. */
+const reference = JSON.parse(
+  readFileSync(path.join(import.meta.dirname, "fixtures", "use-vectors.json"), "utf8"),
+) as { cases: [string, number[]][] };
 
 describe("Universal Sentence Encoder provider", () => {
   it("loads offline, once", async () => {
     const [first, second] = await Promise.all([loadUseModel(), loadUseModel()]);
     expect(first).toBe(second);
     expect(await loadUseModel()).toBe(first);
+    await inThread.embed(["warm up"]);
+    expect(inThread.threads).toBe(0);
     expect(connectAttempts).toEqual([]);
   });
 
-  it("describes itself", () => {
+  it("describes itself, backend included once loaded", async () => {
     expect(provider.kind).toBe("use");
     expect(provider.model).toBe("use:universal-sentence-encoder@512");
     expect(provider.dimension).toBe(512);
+    await provider.embed(["warm up"]);
+    // Node 20's V8 has WebAssembly SIMD, so the fast backend must be the one that runs.
+    expect(provider.backend).toBe("wasm-simd");
+    expect(inThread.backend).toBe("wasm-simd");
+    expect(provider.threads).toBeGreaterThanOrEqual(1);
+    expect(describeEmbeddings(provider)).toEqual({
+      kind: "use",
+      model: "use:universal-sentence-encoder@512",
+      dimension: 512,
+      backend: "wasm-simd",
+    });
   });
 
   it("ranks a paraphrase above an unrelated text", async () => {
@@ -52,6 +75,27 @@ describe("Universal Sentence Encoder provider", () => {
     expect(connectAttempts).toEqual([]);
   });
 
+  it("matches the vectors of the pipeline it replaced, so stored vectors stay comparable", async () => {
+    const texts = reference.cases.map(([text]) => text);
+    for (const vectors of [await provider.embed(texts), await inThread.embed(texts)]) {
+      vectors.forEach((vector, i) => {
+        expect(cosineSimilarity(vector, reference.cases[i]![1])).toBeGreaterThan(0.99999);
+      });
+    }
+  });
+
+  it("agrees with TF.js's pure-JS cpu backend (cosine > 0.99)", async () => {
+    // The cpu backend is ~30x slower: short texts only, in a worker of its own (one backend per thread).
+    const cpu = createUseEmbeddingProvider({ backend: "cpu", threads: 1 });
+    const texts = ["card declined at checkout", "database connection timeout in eu-west"];
+    const [fromCpu, fromWasm] = await Promise.all([cpu.embed(texts), provider.embed(texts)]);
+    expect(cpu.backend).toBe("cpu");
+    fromCpu.forEach((vector, i) => {
+      expect(cosineSimilarity(vector, fromWasm[i]!)).toBeGreaterThan(0.99);
+    });
+    await (await loadUseModel({ backend: "cpu", threads: 1 })).close();
+  });
+
   it("returns 512-d unit vectors, empty and very long texts included", async () => {
     const vectors = await provider.embed(["hello", "", "x".repeat(50_000)]);
     expect(vectors).toHaveLength(3);
@@ -59,6 +103,21 @@ describe("Universal Sentence Encoder provider", () => {
       expect(v).toHaveLength(512);
       expect(Math.hypot(...v)).toBeCloseTo(1, 6);
     }
+  });
+
+  it("reads 128 tokens: what follows them does not change the vector", async () => {
+    const long = "payment card declined at checkout for the customer account ".repeat(30);
+    const [a, b] = await provider.embed([long, `${long} the quarterly offsite is in Lisbon`]);
+    expect(cosineSimilarity(a!, b!)).toBeGreaterThan(0.99999);
+    const [short] = await createUseEmbeddingProvider({ maxTokens: 8 }).embed([long]);
+    expect(cosineSimilarity(a!, short!)).toBeLessThan(0.999);
+  });
+
+  it("is deterministic: the same call gives the same numbers, in this thread or in workers", async () => {
+    const texts = ["deploy failed in region us-east", "timeout", "a".repeat(400), "refund issued"];
+    const first = await provider.embed(texts);
+    expect(await provider.embed(texts)).toEqual(first);
+    expect(await inThread.embed(texts)).toEqual(first);
   });
 
   it("preserves order across batches", async () => {
@@ -81,5 +140,11 @@ describe("Universal Sentence Encoder provider", () => {
     const [a2, b2] = await provider.embed(["apples and pears", "tax return deadline"]);
     expect(cosineSimilarity(a![0]!, a2!)).toBeGreaterThan(0.999);
     expect(cosineSimilarity(b![0]!, b2!)).toBeGreaterThan(0.999);
+  });
+
+  it("rejects options it cannot honour", () => {
+    expect(() => createUseEmbeddingProvider({ maxTokens: 129 })).toThrow(/max tokens/);
+    expect(() => createUseEmbeddingProvider({ batchSize: 0 })).toThrow(/batch size/);
+    expect(() => createUseEmbeddingProvider({ threads: -1 })).toThrow(/threads/);
   });
 });
