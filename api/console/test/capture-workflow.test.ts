@@ -25,7 +25,7 @@ import { receiveWebhook } from "../src/webhooks/receive";
 import { captureObservation } from "../src/workflows/capture";
 import { workflows } from "../src/workflows/registry";
 import type { WorkflowDefinition, WorkflowDeps } from "../src/workflows/types";
-import { testDeps } from "./deps";
+import { testDeps, vectorDatabaseFor } from "./deps";
 import { loadFixtures, sentryRequest } from "./sentry-fixtures";
 
 const keyring = parseKeyring(generateKey());
@@ -36,7 +36,7 @@ let deps: WorkflowDeps;
 
 beforeAll(async () => {
   handle = await openTestDatabase();
-  deps = testDeps(handle);
+  deps = await testDeps(handle);
 });
 afterAll(() => handle.close());
 
@@ -283,7 +283,11 @@ describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embedding
       const outageDeps: WorkflowDeps = {
         db: handle.db,
         embeddings,
-        vectors: createVectorStore({ kind: "pgvector", db: handle.db, dimension: 32 }),
+        vectors: createVectorStore({
+          kind: "pgvector",
+          db: await vectorDatabaseFor(handle),
+          dimension: 32,
+        }),
       };
       double.script(
         { status: 500, error: { message: "upstream failed" } },

@@ -149,7 +149,7 @@ describe("operator CLI on the embedded database", () => {
         },
       },
       {
-        deps: testDeps(handle),
+        deps: await testDeps(handle),
         attempt: 0,
         registry: workflows,
         memory: {

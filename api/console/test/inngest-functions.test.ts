@@ -28,7 +28,7 @@ let handle: DatabaseHandle;
 let deps: WorkflowDeps;
 beforeAll(async () => {
   handle = await openTestDatabase();
-  deps = testDeps(handle);
+  deps = await testDeps(handle);
 });
 afterAll(() => handle.close());
 

@@ -23,7 +23,7 @@ let workspaceId: string;
 
 beforeAll(async () => {
   handle = await openTestDatabase();
-  deps = testDeps(handle);
+  deps = await testDeps(handle);
   workspaceId = (await createWorkspace(handle.db, { name: "Runner" })).id;
 });
 afterAll(() => handle.close());
