@@ -105,9 +105,18 @@ describe("Sentry webhooks through the built console", () => {
     const again = await cli(["sentry", "send", fixture, "--url", url, "--json"], env);
     expect(JSON.parse(again.stdout).results[0].body).toMatchObject({ duplicate: true });
 
-    const status = await cli(["outbox", "status", "--workspace", ws.workspaceId, "--json"], env);
-    expect(JSON.parse(status.stdout).pending).toBe(1);
-  });
+    // The console's in-process runner captures it: one observation with its three vectors.
+    let stats: { observations: number; vectors: number; payloads: { pending: number } } | undefined;
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      const out = await cli(["stats", "--workspace", ws.workspaceId, "--json"], env);
+      expect(out.code, out.stderr).toBe(0);
+      stats = JSON.parse(out.stdout);
+      if (stats?.observations === 1 && stats.payloads.pending === 0) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(stats).toMatchObject({ observations: 1, vectors: 3, payloads: { pending: 0, done: 1 } });
+  }, 150_000);
 
   it("never redirects the webhook path and refuses other methods", async () => {
     const slash = await fetch(`${consoleApp.url}/api/sentry/webhooks/`, {
