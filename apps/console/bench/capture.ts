@@ -129,7 +129,10 @@ async function run(embedder: string) {
   }
   const seconds = (performance.now() - started) / 1000;
   const health = (await (await fetch(`${app.url}/api/health`)).json()) as {
-    details: { workflows: { steps?: Record<string, { runs: number; meanMs: number }> } };
+    details: {
+      embeddings: { model: string; backend?: string };
+      workflows: { steps?: Record<string, { runs: number; meanMs: number }> };
+    };
   };
   await reader.close();
   await app.stop();
@@ -139,6 +142,8 @@ async function run(embedder: string) {
   const round = (n: number) => Number(n.toFixed(2));
   return {
     embedder,
+    model: health.details.embeddings.model,
+    backend: health.details.embeddings.backend ?? null,
     copies,
     deliveries: sends.length,
     rejected: statuses.filter((s) => s >= 300).length,

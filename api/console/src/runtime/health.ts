@@ -10,7 +10,8 @@ export interface Health {
   details: {
     database: { ok: boolean; target: string; error?: string };
     vectors: { ok: boolean; dimension: number; error?: string };
-    embeddings: { model: string; dimension: number };
+    /** `backend` (e.g. `wasm-simd`) appears once a local model has loaded. */
+    embeddings: { model: string; dimension: number; backend?: string };
     workflows: {
       outbox?: OutboxCounts;
       /** In-process runner only: runs and mean milliseconds of each workflow step since start. */
@@ -46,7 +47,11 @@ export async function getHealth(runtime: Runtime): Promise<Health> {
     details: {
       database: { ...database, target: runtime.database.target },
       vectors: { ...vectors, dimension: runtime.vectors.dimension },
-      embeddings: { model: runtime.embeddings.model, dimension: runtime.embeddings.dimension },
+      embeddings: {
+        model: runtime.embeddings.model,
+        dimension: runtime.embeddings.dimension,
+        ...(runtime.embeddings.backend ? { backend: runtime.embeddings.backend } : {}),
+      },
       workflows: {
         outbox,
         ...(runtime.runner
