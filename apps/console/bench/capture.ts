@@ -143,7 +143,7 @@ async function run(embedder: string) {
   const stats = await totals();
   const health = (await (await fetch(`${app.url}/api/health`)).json()) as {
     details: {
-      embeddings: { model: string; backend?: string };
+      embeddings: { model: string };
       workflows: { steps?: Record<string, { runs: number; meanMs: number }> };
     };
   };
@@ -156,7 +156,6 @@ async function run(embedder: string) {
   return {
     embedder,
     model: health.details.embeddings.model,
-    backend: health.details.embeddings.backend ?? null,
     copies,
     deliveries: sends.length,
     rejected: statuses.filter((s) => s >= 300).length,
