@@ -5,6 +5,7 @@ import {
   getWebhookPayload,
   insertWebhookPayload,
   linkSentryInstallation,
+  newId,
   observationIdFor,
   observations,
   relationships,
@@ -16,17 +17,18 @@ import { startOpenAIHttpDouble } from "@repo/embeddings/testing";
 import { observationCaptureEvent, type SourceEvent } from "@repo/schemas";
 import { generateKey, parseKeyring } from "@repo/secrets";
 import { createVectorStore, vectorId } from "@repo/vectors";
-import { webhookProvider } from "@repo/webhooks";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runWorkflow, type StepMemory } from "../src/outbox/run-workflow";
 import { OutboxRunner } from "../src/outbox/runner";
 import { receiveWebhook } from "../src/webhooks/receive";
 import { captureObservation } from "../src/workflows/capture";
+import { reconcileVectors } from "../src/workflows/capture/reconcile";
+import { VIEWS } from "../src/workflows/capture/vectors";
 import { workflows } from "../src/workflows/registry";
 import type { WorkflowDefinition, WorkflowDeps } from "../src/workflows/types";
 import { testDeps, vectorDatabaseFor } from "./deps";
-import { loadFixtures, sentryRequest } from "./sentry-fixtures";
+import { loadFixtures, sentryRequest, sourceEventOf } from "./sentry-fixtures";
 
 const keyring = parseKeyring(generateKey());
 // Installation lifecycle deliveries revoke their installation; they are tested with the webhook route.
@@ -51,15 +53,6 @@ async function linkedWorkspace(name: string): Promise<string> {
     });
   }
   return workspaceId;
-}
-
-function sourceEventOf(fixture: { resource: string; body: string }): SourceEvent | undefined {
-  const result = webhookProvider("sentry").transform({
-    resource: fixture.resource,
-    payload: JSON.parse(fixture.body),
-    receivedAt: new Date("2026-03-01T00:00:00Z"),
-  });
-  return result.kind === "event" ? result.event : undefined;
 }
 
 /** A memory like the outbox row's, kept in a Map, that can be told to crash once around one step. */
@@ -194,6 +187,7 @@ describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embedding
 
   it("converges on one observation, counted once, after a crash at any step", async () => {
     const base = sourceEventOf(fixtures.find((f) => f.file === "issue.created.json")!)!;
+    let crashes = 0;
     for (let crashAt = 0; crashAt < 12; crashAt++) {
       const workspaceId = await linkedWorkspace(`crash-${crashAt}`);
       const { memory, crashed } = crashingMemory(crashAt);
@@ -205,6 +199,7 @@ describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embedding
         break;
       }
       expect(first).toBeInstanceOf(Error);
+      crashes++;
       const retried = await capture(workspaceId, base, { payloadId, memory, attempt: 1 });
       expect(retried.outcome, `crash after step ${crashAt}`).toBe("captured");
       const stats = await captureStats(handle.db, { workspaceId });
@@ -218,6 +213,8 @@ describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embedding
       expect(maxCount, `entities counted once after a crash at step ${crashAt}`).toBe(1);
       expect(stats.actors).toBeLessThanOrEqual(1);
     }
+    // Every step's record was lost once: nine steps, nine crashes, before a run finished unharmed.
+    expect(crashes).toBe(9);
   });
 
   it("stores one observation when ten captures of the same fact race", async () => {
@@ -297,7 +294,10 @@ describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embedding
         { status: 503, error: { message: "overloaded" } },
       );
       const event = sourceEventOf(fixtures.find((f) => f.file === "issue.created.json")!)!;
+      // The event names its own row, as the webhook route's does.
+      const payloadId = newId("pl");
       const { payload } = await insertWebhookPayload(handle.db, {
+        id: payloadId,
         workspaceId,
         source: "sentry",
         resource: "issue",
@@ -306,22 +306,7 @@ describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embedding
         event: {
           id: `outage-${workspaceId}`,
           name: observationCaptureEvent.name,
-          data: { workspaceId, payloadId: "", ingestionSource: "webhook", sourceEvent: event },
-        },
-      });
-      // The event names its own row, as the webhook route's does.
-      const { attachPayloadEvent } = await import("@db/console");
-      await attachPayloadEvent(handle.db, {
-        payloadId: payload.id,
-        event: {
-          id: `outage-${workspaceId}`,
-          name: observationCaptureEvent.name,
-          data: {
-            workspaceId,
-            payloadId: payload.id,
-            ingestionSource: "webhook",
-            sourceEvent: event,
-          },
+          data: { workspaceId, payloadId, ingestionSource: "webhook", sourceEvent: event },
         },
       });
       const runner = new OutboxRunner({ deps: outageDeps, registry: workflows, backoff: () => 0 });
@@ -337,5 +322,24 @@ describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embedding
     } finally {
       await double.close();
     }
+  });
+
+  it("re-embeds an observation whose vectors went missing, with its entity keys", async () => {
+    const workspaceId = await linkedWorkspace("reconcile");
+    const event = sourceEventOf(fixtures.find((f) => f.file === "error.created.json")!)!;
+    const { observationId } = await capture(workspaceId, event);
+    const ids = VIEWS.map((view) => vectorId(view, observationId));
+    const [original] = await deps.vectors.fetch(workspaceId, ids);
+    expect((original!.metadata.entityKeys as string[]).length).toBeGreaterThan(0);
+    await deps.vectors.delete(workspaceId, ids);
+
+    const result = await reconcileVectors(deps, { workspaceId });
+    expect(result).toEqual({ checked: 1, repaired: 1 });
+    const restored = await deps.vectors.fetch(workspaceId, ids);
+    expect(restored.map((v) => v.id)).toEqual(ids);
+    expect([...(restored[0]!.metadata.entityKeys as string[])].sort()).toEqual(
+      [...(original!.metadata.entityKeys as string[])].sort(),
+    );
+    expect(await reconcileVectors(deps, { workspaceId })).toEqual({ checked: 1, repaired: 0 });
   });
 });

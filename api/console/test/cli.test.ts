@@ -11,7 +11,6 @@ import {
   workspaceWebhookPayloads,
 } from "@db/console";
 import { observationCaptureEvent } from "@repo/schemas";
-import { webhookProvider } from "@repo/webhooks";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { runWorkflow } from "../src/outbox/run-workflow";
@@ -19,7 +18,7 @@ import { captureObservation } from "../src/workflows/capture";
 import { workflows } from "../src/workflows/registry";
 import type { WorkflowDefinition } from "../src/workflows/types";
 import { testDeps } from "./deps";
-import { loadFixtures } from "./sentry-fixtures";
+import { loadFixtures, sourceEventOf } from "./sentry-fixtures";
 
 const run = promisify(execFile);
 const apiDir = path.resolve(import.meta.dirname, "..");
@@ -123,12 +122,8 @@ describe("operator CLI on the embedded database", () => {
   it("stats counts a captured observation, and reindex embeds it again", async () => {
     const handle = await openDatabase({ dataDir, role: "cli-test" });
     const fixture = loadFixtures().find((f) => f.file === "issue.created.json")!;
-    const transformed = webhookProvider("sentry").transform({
-      resource: fixture.resource,
-      payload: JSON.parse(fixture.body),
-      receivedAt: new Date(),
-    });
-    if (transformed.kind !== "event") throw new Error("fixture is not captured");
+    const sourceEvent = sourceEventOf(fixture, new Date());
+    if (!sourceEvent) throw new Error("fixture is not captured");
     const { payload } = await insertWebhookPayload(handle.db, {
       workspaceId,
       source: "sentry",
@@ -145,7 +140,7 @@ describe("operator CLI on the embedded database", () => {
           workspaceId,
           payloadId: payload.id,
           ingestionSource: "webhook",
-          sourceEvent: transformed.event,
+          sourceEvent,
         },
       },
       {

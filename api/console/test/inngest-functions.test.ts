@@ -7,7 +7,6 @@ import {
 import { openTestDatabase } from "@db/console/testing";
 import { InngestTestEngine } from "@inngest/test";
 import { observationCapturedEvent, observationCaptureEvent } from "@repo/schemas";
-import { webhookProvider } from "@repo/webhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { toInngestFunction } from "../src/inngest/adapt";
@@ -22,7 +21,7 @@ import {
   type WorkflowDeps,
 } from "../src/workflows/types";
 import { testDeps } from "./deps";
-import { loadFixtures } from "./sentry-fixtures";
+import { loadFixtures, sourceEventOf } from "./sentry-fixtures";
 
 let handle: DatabaseHandle;
 let deps: WorkflowDeps;
@@ -122,12 +121,8 @@ describe("capture workflow as an Inngest function", () => {
   it("captures a Sentry issue through Inngest's steps and emits observation.captured", async () => {
     const ws = await createWorkspace(handle.db, { name: "Inngest capture" });
     const fixture = loadFixtures().find((f) => f.file === "issue.created.json")!;
-    const transformed = webhookProvider("sentry").transform({
-      resource: fixture.resource,
-      payload: JSON.parse(fixture.body),
-      receivedAt: new Date(),
-    });
-    if (transformed.kind !== "event") throw new Error("fixture is not captured");
+    const sourceEvent = sourceEventOf(fixture, new Date());
+    if (!sourceEvent) throw new Error("fixture is not captured");
     const { payload } = await insertWebhookPayload(handle.db, {
       workspaceId: ws.id,
       source: "sentry",
@@ -148,7 +143,7 @@ describe("capture workflow as an Inngest function", () => {
             workspaceId: ws.id,
             payloadId: payload.id,
             ingestionSource: "webhook",
-            sourceEvent: transformed.event,
+            sourceEvent,
           },
         },
       ],

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { hmacSha256Hex } from "@repo/webhooks";
+import type { SourceEvent } from "@repo/schemas";
+import { hmacSha256Hex, webhookProvider } from "@repo/webhooks";
 import { sentrySerialize } from "../src/providers/sentry/sender";
 
 export const PUBLIC_SECRET = "test-public-client-secret-0123456789abcdef";
@@ -64,4 +65,17 @@ export function sentryRequest(
     headers,
     body,
   });
+}
+
+/** The SourceEvent a fixture becomes, or undefined for a delivery that is not captured. */
+export function sourceEventOf(
+  fixture: Pick<Fixture, "resource" | "body">,
+  receivedAt = new Date("2026-03-01T00:00:00Z"),
+): SourceEvent | undefined {
+  const result = webhookProvider("sentry").transform({
+    resource: fixture.resource,
+    payload: JSON.parse(fixture.body),
+    receivedAt,
+  });
+  return result.kind === "event" ? result.event : undefined;
 }

@@ -29,19 +29,7 @@ export async function resolveActor(
         .where(and(eq(actors.workspaceId, workspaceId), eq(actors.email, email)))
         .limit(1)
     : [];
-  const [byId] = byEmail
-    ? [byEmail]
-    : await db
-        .select({ id: actors.id })
-        .from(actors)
-        .where(
-          and(
-            eq(actors.workspaceId, workspaceId),
-            eq(actors.source, actor.source),
-            eq(actors.externalId, actor.externalId),
-          ),
-        )
-        .limit(1);
+  const byId = byEmail ?? (await findBySourceId(db, workspaceId, actor));
   const counted = params.acted
     ? {
         observationCount: sql`${actors.observationCount} + 1`,
@@ -76,6 +64,15 @@ export async function resolveActor(
       lastActiveAt: params.acted ? params.at : null,
     })
     .onConflictDoNothing();
+  // Whoever won a concurrent insert of the same person, this is their row.
+  return (await findBySourceId(db, workspaceId, actor))!.id;
+}
+
+async function findBySourceId(
+  db: Executor,
+  workspaceId: string,
+  actor: Pick<ActorInput, "source" | "externalId">,
+): Promise<{ id: string } | undefined> {
   const [row] = await db
     .select({ id: actors.id })
     .from(actors)
@@ -85,6 +82,7 @@ export async function resolveActor(
         eq(actors.source, actor.source),
         eq(actors.externalId, actor.externalId),
       ),
-    );
-  return row!.id;
+    )
+    .limit(1);
+  return row;
 }

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { type Executor, rowsOf } from "../client";
 import { entities, observationEntities } from "../schema";
 import { newId } from "./ids";
@@ -51,4 +51,28 @@ export async function linkObservationEntities(
     .insert(observationEntities)
     .values(params.entityIds.map((entityId) => ({ observationId: params.observationId, entityId })))
     .onConflictDoNothing();
+}
+
+/** `<category>:<key>` of each observation's entities, for rebuilding its vector metadata. */
+export async function entityKeysOf(
+  db: Executor,
+  params: { observationIds: readonly string[] },
+): Promise<Map<string, string[]>> {
+  const keys = new Map<string, string[]>();
+  if (params.observationIds.length === 0) return keys;
+  const rows = await db
+    .select({
+      observationId: observationEntities.observationId,
+      category: entities.category,
+      key: entities.key,
+    })
+    .from(observationEntities)
+    .innerJoin(entities, eq(entities.id, observationEntities.entityId))
+    .where(inArray(observationEntities.observationId, [...params.observationIds]));
+  for (const row of rows) {
+    const list = keys.get(row.observationId) ?? [];
+    list.push(`${row.category}:${row.key}`);
+    keys.set(row.observationId, list);
+  }
+  return keys;
 }

@@ -1,13 +1,7 @@
-import {
-  ensureEmbeddingModel,
-  findObservationBySourceId,
-  observationIdFor,
-  setPayloadStatus,
-} from "@db/console";
+import { findObservationBySourceId, observationIdFor, setPayloadStatus } from "@db/console";
 import {
   classifyObservation,
   extractEntities,
-  observationViews,
   SIGNIFICANCE_THRESHOLD,
   scoreSignificance,
   snippetOf,
@@ -21,7 +15,7 @@ import { baseSignificance } from "@repo/webhooks";
 import { defineEvent, defineWorkflow } from "../types";
 import { checkAllowed } from "./allowed";
 import { persistCapture } from "./persist";
-import { threadKeysOf, vectorRecords } from "./vectors";
+import { embedObservation, entityKey, threadKeysOf, VIEWS } from "./vectors";
 
 /** A source type with no registry weight still gets scored, low enough that signals must carry it. */
 const UNREGISTERED_WEIGHT = 30;
@@ -106,29 +100,15 @@ export const captureObservation = defineWorkflow({
 
     if (captured) {
       await step.run("upsert-vectors", async () => {
-        await ensureEmbeddingModel(deps.db, {
+        await embedObservation(deps, {
           workspaceId,
-          model: deps.embeddings.model,
-          dimension: deps.embeddings.dimension,
+          observationId,
+          event: sourceEvent,
+          observationType: classified.observationType,
+          snippet,
+          entityKeys: entities.map(entityKey),
         });
-        const views = observationViews(sourceEvent);
-        const embeddings = await deps.embeddings.embed(
-          [views.title, views.content, views.summary],
-          "document",
-        );
-        await deps.vectors.upsert(
-          workspaceId,
-          vectorRecords({
-            workspaceId,
-            observationId,
-            event: sourceEvent,
-            observationType: classified.observationType,
-            snippet,
-            entityKeys: entities.map((e) => `${e.category}:${e.key}`),
-            embeddings,
-          }),
-        );
-        return { views: embeddings.length };
+        return { views: VIEWS.length };
       });
     }
 

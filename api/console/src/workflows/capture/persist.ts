@@ -16,6 +16,7 @@ import {
 import type { SourceEvent } from "@repo/schemas";
 import { vectorId } from "@repo/vectors";
 import type { WorkflowDeps } from "../types";
+import { entityKey } from "./vectors";
 
 const CLUSTER_WINDOW_DAYS = 14;
 const MAX_CLUSTER_KEYS = 30;
@@ -36,7 +37,6 @@ export interface CaptureFacts {
   threadKeys: string[];
 }
 
-const entityKey = (e: { category: string; key: string }) => `${e.category}:${e.key}`;
 const actorKey = (event: SourceEvent) => (event.actor ? `${event.source}:${event.actor.id}` : null);
 
 /**

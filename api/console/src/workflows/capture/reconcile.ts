@@ -1,9 +1,13 @@
-import { listCapturedObservations, type Observation } from "@db/console";
-import { observationViews } from "@repo/observations";
+import {
+  EmbeddingModelMismatchError,
+  entityKeysOf,
+  listCapturedObservations,
+  type Observation,
+} from "@db/console";
 import type { SourceEvent } from "@repo/schemas";
 import { vectorId } from "@repo/vectors";
 import type { WorkflowDeps } from "../types";
-import { VIEWS, vectorRecords } from "./vectors";
+import { embedObservation, VIEWS } from "./vectors";
 
 /** The SourceEvent an observation was captured from, as far as the row keeps it. */
 function eventOf(row: Observation): SourceEvent {
@@ -46,33 +50,32 @@ export async function reconcileVectors(
     afterId = page.at(-1)!.id;
     const byWorkspace = new Map<string, Observation[]>();
     for (const row of page) {
-      byWorkspace.set(row.workspaceId, [...(byWorkspace.get(row.workspaceId) ?? []), row]);
+      const rows = byWorkspace.get(row.workspaceId) ?? [];
+      rows.push(row);
+      byWorkspace.set(row.workspaceId, rows);
     }
     for (const [workspaceId, rows] of byWorkspace) {
       const ids = rows.flatMap((r) => VIEWS.map((view) => vectorId(view, r.id)));
       const present = new Set((await deps.vectors.fetch(workspaceId, ids)).map((v) => v.id));
       checked += rows.length;
       const missing = rows.filter((r) => VIEWS.some((view) => !present.has(vectorId(view, r.id))));
+      const entityKeys = await entityKeysOf(deps.db, { observationIds: missing.map((r) => r.id) });
       for (const row of missing) {
         if (repaired >= maxRepairs) return { checked, repaired };
-        const event = eventOf(row);
-        const views = observationViews(event);
-        const embeddings = await deps.embeddings.embed(
-          [views.title, views.content, views.summary],
-          "document",
-        );
-        await deps.vectors.upsert(
-          workspaceId,
-          vectorRecords({
+        try {
+          await embedObservation(deps, {
             workspaceId,
             observationId: row.id,
-            event,
+            event: eventOf(row),
             observationType: row.observationType,
             snippet: row.snippet,
-            entityKeys: [],
-            embeddings,
-          }),
-        );
+            entityKeys: entityKeys.get(row.id) ?? [],
+          });
+        } catch (error) {
+          // A workspace indexed with another model waits for `pnpm cli reindex`; the others go on.
+          if (error instanceof EmbeddingModelMismatchError) break;
+          throw error;
+        }
         repaired++;
       }
     }

@@ -1,7 +1,34 @@
+import { ensureEmbeddingModel } from "@db/console";
+import { observationViews } from "@repo/observations";
 import type { SourceEvent } from "@repo/schemas";
 import { type VectorRecord, type VectorView, vectorId } from "@repo/vectors";
+import type { WorkflowDeps } from "../types";
 
 export const VIEWS = ["title", "content", "summary"] as const satisfies readonly VectorView[];
+
+/** How an entity is named in vector metadata and cluster overlap: `<category>:<key>`. */
+export const entityKey = (e: { category: string; key: string }) => `${e.category}:${e.key}`;
+
+/**
+ * Embeds an observation's three views in one call and upserts them. The workspace's recorded model is
+ * checked first, so neither capture nor reconciliation ever mixes vectors of two models in a workspace.
+ */
+export async function embedObservation(
+  deps: WorkflowDeps,
+  params: Omit<Parameters<typeof vectorRecords>[0], "embeddings">,
+): Promise<void> {
+  await ensureEmbeddingModel(deps.db, {
+    workspaceId: params.workspaceId,
+    model: deps.embeddings.model,
+    dimension: deps.embeddings.dimension,
+  });
+  const views = observationViews(params.event);
+  const embeddings = await deps.embeddings.embed(
+    [views.title, views.content, views.summary],
+    "document",
+  );
+  await deps.vectors.upsert(params.workspaceId, vectorRecords({ ...params, embeddings }));
+}
 
 /**
  * The three views of one observation as vector records. Ids are deterministic, so a retried upsert
