@@ -81,7 +81,7 @@ async function capture(
   options: { payloadId?: string; memory?: StepMemory; attempt?: number } = {},
 ) {
   const memory = options.memory ?? crashingMemory(-1).memory;
-  return runWorkflow(
+  const results = (await runWorkflow(
     captureObservation as WorkflowDefinition,
     {
       name: observationCaptureEvent.name,
@@ -93,7 +93,8 @@ async function capture(
       },
     },
     { deps, memory, attempt: options.attempt ?? 0, registry: workflows },
-  ) as Promise<{ outcome: string; observationId: string; clusterId: string | null }>;
+  )) as { outcome: string; observationId: string; clusterId: string | null }[];
+  return results[0]!;
 }
 
 describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embeddings)`, () => {

@@ -118,47 +118,62 @@ describe("outbox sweep (Inngest cron)", () => {
 });
 
 describe("capture workflow as an Inngest function", () => {
-  it("captures a Sentry issue through Inngest's steps and emits observation.captured", async () => {
+  it("captures a batch of Sentry events through Inngest's steps and emits observation.captured", async () => {
     const ws = await createWorkspace(handle.db, { name: "Inngest capture" });
-    const fixture = loadFixtures().find((f) => f.file === "issue.created.json")!;
-    const sourceEvent = sourceEventOf(fixture, new Date());
-    if (!sourceEvent) throw new Error("fixture is not captured");
-    const { payload } = await insertWebhookPayload(handle.db, {
-      workspaceId: ws.id,
-      source: "sentry",
-      resource: "issue",
-      action: "created",
-      body: fixture.body,
+    const files = ["issue.created.json", "comment.created.json"];
+    const events = [];
+    for (const file of files) {
+      const fixture = loadFixtures().find((f) => f.file === file)!;
+      const sourceEvent = sourceEventOf(fixture, new Date());
+      if (!sourceEvent) throw new Error(`${file} is not captured`);
+      const { payload } = await insertWebhookPayload(handle.db, {
+        workspaceId: ws.id,
+        source: "sentry",
+        resource: file.split(".")[0]!,
+        action: "created",
+        body: fixture.body,
+      });
+      events.push({
+        name: observationCaptureEvent.name,
+        data: {
+          workspaceId: ws.id,
+          payloadId: payload.id,
+          ingestionSource: "webhook",
+          sourceEvent,
+        },
+      });
+    }
+    const fn = toInngestFunction(
+      inngest,
+      captureObservation as WorkflowDefinition,
+      async () => deps,
+    );
+    // The batch key is what keeps one workspace's events together on Inngest.
+    expect((fn as unknown as { opts: { batchEvents?: unknown } }).opts.batchEvents).toEqual({
+      maxSize: 64,
+      timeout: "1s",
+      key: "event.data.workspaceId",
     });
     const t = new InngestTestEngine({
-      function: toInngestFunction(
-        inngest,
-        captureObservation as WorkflowDefinition,
-        async () => deps,
-      ),
-      events: [
-        {
-          name: observationCaptureEvent.name,
-          data: {
-            workspaceId: ws.id,
-            payloadId: payload.id,
-            ingestionSource: "webhook",
-            sourceEvent,
-          },
-        },
-      ],
+      function: fn,
+      events: events as [(typeof events)[number], ...(typeof events)[number][]],
       // Sending is Inngest's side of the boundary: the step is mocked, what it was asked to send is asserted.
-      steps: [{ id: "emit-captured", handler: () => ({ ids: ["captured"] }) }],
+      steps: [{ id: "emit-captured", handler: () => ({ ids: ["a", "b"] }) }],
     });
     const { result, error, ctx } = await t.execute();
     expect(error).toBeUndefined();
-    expect(result).toMatchObject({ workspaceId: ws.id, outcome: "captured" });
+    expect(result).toMatchObject([
+      { workspaceId: ws.id, outcome: "captured" },
+      { workspaceId: ws.id, outcome: "captured" },
+    ]);
     const stats = await captureStats(handle.db, { workspaceId: ws.id });
-    expect(stats.observations).toBe(1);
-    expect(stats.payloads.done).toBe(1);
-    expect(await deps.vectors.count(ws.id)).toBe(3);
+    expect(stats.observations).toBe(2);
+    expect(stats.payloads.done).toBe(2);
+    expect(await deps.vectors.count(ws.id)).toBe(6);
     const sent = (ctx.step.sendEvent as unknown as { mock: { calls: unknown[][] } }).mock.calls;
-    expect(sent.map((call) => (call[1] as { name: string }).name)).toEqual([
+    expect(sent).toHaveLength(1);
+    expect((sent[0]![1] as { name: string }[]).map((e) => e.name)).toEqual([
+      observationCapturedEvent.name,
       observationCapturedEvent.name,
     ]);
   });

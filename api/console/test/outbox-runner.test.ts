@@ -219,4 +219,58 @@ describe(`in-process outbox runner (${testDatabaseTarget()})`, () => {
     expect(seen).toContain("kicked");
     expect((await getWebhookPayload(handle.db, { payloadId: id }))?.status).toBe("done");
   });
+
+  it("runs a batch workflow on one workspace's due rows at once, and retries a failed batch row by row", async () => {
+    const batchEvent = defineEvent("test/batch.requested", z.object({ key: z.string() }));
+    const runs: { keys: string[]; attempt: number }[] = [];
+    const wf = defineWorkflow({
+      id: "batched",
+      trigger: batchEvent,
+      retries: 2,
+      batch: { maxSize: 4, timeout: "1s" },
+      handler: async ({ events, step, attempt }) => {
+        const keys = events.map((e) => e.data.key);
+        runs.push({ keys, attempt });
+        await step.run("check", () => {
+          if (keys.includes("poison")) throw new Error("poisoned batch");
+          return keys.length;
+        });
+      },
+    });
+    const other = (await createWorkspace(handle.db, { name: "Runner, other workspace" })).id;
+    const ids: string[] = [];
+    for (const key of ["a", "b", "poison", "c", "d", "e"])
+      ids.push(await enqueue(batchEvent.name, { key }));
+    const { payload: foreign } = await insertWebhookPayload(handle.db, {
+      workspaceId: other,
+      source: "test",
+      resource: "work",
+      action: "requested",
+      body: JSON.stringify({ seq: seq++, foreign: true }),
+      event: { id: "evt-foreign", name: batchEvent.name, data: { key: "foreign" } },
+    });
+    await runner([wf]).drain();
+
+    // First attempts: batches of at most four, never mixing workspaces.
+    const firsts = runs.filter((r) => r.attempt === 0);
+    expect(firsts.map((r) => r.keys)).toEqual(
+      expect.arrayContaining([["a", "b", "poison", "c"], ["d", "e"], ["foreign"]]),
+    );
+    // The poisoned batch's rows came back one by one: the healthy ones passed, the poison alone failed
+    // until its budget (1 + 2 retries) was spent.
+    const retries = runs.filter((r) => r.attempt > 0);
+    expect(retries.every((r) => r.keys.length === 1)).toBe(true);
+    expect(retries.filter((r) => r.keys[0] === "poison").map((r) => r.attempt)).toEqual([1, 2]);
+    const status = async (id: string) =>
+      (await getWebhookPayload(handle.db, { payloadId: id }))?.status;
+    expect(await Promise.all(ids.map(status))).toEqual([
+      "done",
+      "done",
+      "failed",
+      "done",
+      "done",
+      "done",
+    ]);
+    expect(await status(foreign.id)).toBe("done");
+  });
 });

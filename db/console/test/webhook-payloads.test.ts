@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatabaseHandle } from "../src/client";
 import {
   claimDuePayloads,
-  completePayload,
+  completePayloads,
   countPayloadsByStatus,
   createWorkspace,
-  failPayloadAttempt,
+  failPayloadAttempts,
   getWebhookPayload,
   insertWebhookPayload,
   insertWebhookPayloads,
@@ -76,7 +76,7 @@ describe(`webhook payload outbox (${testDatabaseTarget()})`, () => {
     const later = new Date(now.getTime() + 10_000);
     const resumed = await claimDuePayloads(handle.db, { limit: 100, leaseMs: 5_000, now: later });
     expect(resumed.find((p) => p.id === payload.id)?.attempts).toBe(2);
-    await completePayload(handle.db, { payloadId: payload.id });
+    await completePayloads(handle.db, { payloadIds: [payload.id] });
   });
 
   it("retries with a next attempt time, then fails, then can be retried by hand", async () => {
@@ -87,7 +87,7 @@ describe(`webhook payload outbox (${testDatabaseTarget()})`, () => {
       now: new Date(Date.now() + 1000),
     });
     const retryAt = new Date(Date.now() + 60_000);
-    await failPayloadAttempt(handle.db, { payloadId: payload.id, error: "boom", retryAt });
+    await failPayloadAttempts(handle.db, { payloadIds: [payload.id], error: "boom", retryAt });
     let row = await getWebhookPayload(handle.db, { payloadId: payload.id });
     expect(row?.status).toBe("pending");
     expect(row?.lastError).toBe("boom");
@@ -95,7 +95,11 @@ describe(`webhook payload outbox (${testDatabaseTarget()})`, () => {
     const early = await claimDuePayloads(handle.db, { limit: 100, leaseMs: 5_000 });
     expect(early.map((p) => p.id)).not.toContain(payload.id);
 
-    await failPayloadAttempt(handle.db, { payloadId: payload.id, error: "final", retryAt: null });
+    await failPayloadAttempts(handle.db, {
+      payloadIds: [payload.id],
+      error: "final",
+      retryAt: null,
+    });
     row = await getWebhookPayload(handle.db, { payloadId: payload.id });
     expect(row?.status).toBe("failed");
 
@@ -117,7 +121,7 @@ describe(`webhook payload outbox (${testDatabaseTarget()})`, () => {
       now: new Date(Date.now() + 1000),
     });
     await setPayloadStatus(handle.db, { payloadId: payload.id, status: "filtered" });
-    await completePayload(handle.db, { payloadId: payload.id });
+    await completePayloads(handle.db, { payloadIds: [payload.id] });
     expect((await getWebhookPayload(handle.db, { payloadId: payload.id }))?.status).toBe(
       "filtered",
     );

@@ -25,23 +25,40 @@ export function toInngestFunction(
       ...(workflow.concurrencyKey
         ? { concurrency: [{ key: workflow.concurrencyKey, limit: workflow.concurrencyLimit ?? 1 }] }
         : {}),
+      ...(workflow.batch
+        ? {
+            batchEvents: {
+              maxSize: workflow.batch.maxSize,
+              timeout: workflow.batch.timeout,
+              ...(workflow.batch.key ? { key: workflow.batch.key } : {}),
+            },
+          }
+        : {}),
     },
-    async ({ event, step, attempt }) => {
+    async ({ event, events, step, attempt, logger }) => {
       try {
-        const parsed = workflow.trigger.schema.safeParse(event.data);
-        if (!parsed.success) {
-          throw new PermanentWorkflowError(
-            `event ${event.name} does not match its schema: ${parsed.error.message}`,
-          );
+        const valid = [];
+        for (const received of events?.length ? events : [event]) {
+          const parsed = workflow.trigger.schema.safeParse(received.data);
+          if (parsed.success) {
+            valid.push({ id: received.id, name: received.name, data: parsed.data as never });
+            continue;
+          }
+          const message = `event ${received.name} does not match its schema: ${parsed.error.message}`;
+          // In a batch, one malformed event must not sink the others: it is dropped and reported.
+          if (workflow.batch) logger.error(message, { eventId: received.id });
+          else throw new PermanentWorkflowError(message);
         }
+        if (valid.length === 0) throw new PermanentWorkflowError("no event of the batch is valid");
         return await workflow.handler({
-          event: { id: event.id, name: event.name, data: parsed.data as never },
+          event: valid[0]!,
+          events: valid,
           attempt,
           deps: await getDeps(),
           step: {
             run: (id, fn) => step.run(id, fn) as never,
-            sendEvent: async (id, events: WorkflowEvent | WorkflowEvent[]) => {
-              await step.sendEvent(id, events as never);
+            sendEvent: async (id, sent: WorkflowEvent | WorkflowEvent[]) => {
+              await step.sendEvent(id, sent as never);
             },
           },
         });

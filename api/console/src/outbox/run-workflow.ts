@@ -30,20 +30,29 @@ function jsonRoundTrip(value: unknown): unknown {
 }
 
 /**
- * Runs one workflow for one event with Inngest's step semantics: a step that finished in an earlier attempt
- * is not run again, its recorded result is returned instead; a repeated step id gets a counter suffix.
+ * Runs one workflow for one event (or one batch of events) with Inngest's step semantics: a step that
+ * finished in an earlier attempt is not run again, its recorded result is returned instead; a repeated step
+ * id gets a counter suffix.
  */
 export async function runWorkflow(
   workflow: WorkflowDefinition,
-  event: WorkflowEvent,
+  input: WorkflowEvent | readonly WorkflowEvent[],
   options: RunOptions,
 ): Promise<unknown> {
-  const parsed = workflow.trigger.schema.safeParse(event.data);
-  if (!parsed.success) {
-    throw new PermanentWorkflowError(
-      `event ${event.name} does not match its schema: ${parsed.error.message}`,
-    );
+  const events = (Array.isArray(input) ? input : [input]) as WorkflowEvent[];
+  if (events.length === 0) throw new Error(`${workflow.id} was run without an event`);
+  if (events.length > (workflow.batch?.maxSize ?? 1)) {
+    throw new Error(`${workflow.id} takes at most ${workflow.batch?.maxSize ?? 1} events per run`);
   }
+  const parsedEvents = events.map((event) => {
+    const parsed = workflow.trigger.schema.safeParse(event.data);
+    if (!parsed.success) {
+      throw new PermanentWorkflowError(
+        `event ${event.name} does not match its schema: ${parsed.error.message}`,
+      );
+    }
+    return { ...event, data: parsed.data as z.infer<typeof workflow.trigger.schema> };
+  });
   const scope = `${options.scope ?? ""}${workflow.id}:`;
   const seen = new Map<string, number>();
   const keyFor = (id: string) => {
@@ -63,12 +72,20 @@ export async function runWorkflow(
       await options.memory.set(key, value);
       return value as never;
     },
-    sendEvent: async (id, events) => {
+    sendEvent: async (id, sent) => {
       const key = keyFor(id);
       if (options.memory.get(key).hit) return;
-      for (const next of Array.isArray(events) ? events : [events]) {
-        for (const listener of workflowsFor(next.name, options.registry)) {
-          await runWorkflow(listener, next, { ...options, scope: `${key}>` });
+      const list = Array.isArray(sent) ? sent : [sent];
+      for (const name of new Set(list.map((e) => e.name))) {
+        const named = list.filter((e) => e.name === name);
+        for (const listener of workflowsFor(name, options.registry)) {
+          const size = listener.batch?.maxSize ?? 1;
+          for (let i = 0; i < named.length; i += size) {
+            await runWorkflow(listener, named.slice(i, i + size), {
+              ...options,
+              scope: `${key}>${i}>`,
+            });
+          }
         }
       }
       await options.memory.set(key, null);
@@ -76,7 +93,8 @@ export async function runWorkflow(
   };
 
   return workflow.handler({
-    event: { ...event, data: parsed.data as z.infer<typeof workflow.trigger.schema> },
+    event: parsedEvents[0]!,
+    events: parsedEvents,
     step,
     attempt: options.attempt,
     deps: options.deps,

@@ -1,8 +1,8 @@
 import {
   claimDuePayloads,
-  completePayload,
+  completePayloads,
   type Database,
-  failPayloadAttempt,
+  failPayloadAttempts,
   releaseLeases,
   saveStepResult,
   type WebhookPayload,
@@ -41,7 +41,10 @@ export function defaultBackoff(attempt: number): number {
  * lapses (a crash) makes the row due again, so a restart resumes whatever was left unfinished.
  */
 export interface StepTiming {
+  /** Times the step ran (a batch's step runs once for all its events). */
   runs: number;
+  /** Events those runs handled. */
+  events: number;
   totalMs: number;
 }
 
@@ -115,7 +118,7 @@ export class OutboxRunner {
     const { db } = this.options.deps;
     const concurrency = this.options.concurrency ?? 4;
     const rows = await claimDuePayloads(db, {
-      limit: concurrency * 8,
+      limit: concurrency * Math.max(8, this.maxBatch),
       leaseMs: this.options.leaseMs ?? 5 * 60_000,
       now,
       eventNames: [...new Set(this.options.registry.map((w) => w.trigger.name))],
@@ -128,55 +131,97 @@ export class OutboxRunner {
     const queue = [...lanes.values()];
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
-        for (const row of lane) await this.process(row);
+        for (const unit of this.unitsOf(lane)) await this.process(unit);
       }
     });
     await Promise.all(workers);
     return rows.length;
   }
 
-  private async process(row: WebhookPayload): Promise<void> {
+  private get maxBatch(): number {
+    return Math.max(1, ...this.options.registry.map((w) => w.batch?.maxSize ?? 1));
+  }
+
+  /**
+   * Splits one workspace's rows, in order, into runs: consecutive first attempts of an event whose every
+   * listener takes batches go together; anything else runs alone. A retried row always runs alone, so one
+   * poisonous event fails by itself instead of taking its batch down with it on every attempt.
+   */
+  private unitsOf(lane: WebhookPayload[]): WebhookPayload[][] {
+    const units: WebhookPayload[][] = [];
+    for (const row of lane) {
+      const size = row.event ? this.batchSizeOf(row.event.name) : 1;
+      const last = units.at(-1);
+      const joinable =
+        size > 1 &&
+        row.attempts === 1 &&
+        last !== undefined &&
+        last.length < size &&
+        last[0]!.attempts === 1 &&
+        last[0]!.event?.name === row.event?.name;
+      if (joinable) last.push(row);
+      else units.push([row]);
+    }
+    return units;
+  }
+
+  private batchSizeOf(eventName: string): number {
+    const listeners = workflowsFor(eventName, this.options.registry);
+    return listeners.length === 0 ? 1 : Math.min(...listeners.map((w) => w.batch?.maxSize ?? 1));
+  }
+
+  /**
+   * Runs one row, or one batch of first-attempt rows. A lone row journals each step on itself, so a retry
+   * resumes after the steps that finished. A batch memoises its steps in memory only: if it fails or the
+   * process dies, each of its rows is retried alone, and re-running the steps the batch had finished is
+   * safe because every step of a workflow is idempotent (that is what the journal-less batch relies on).
+   */
+  private async process(unit: WebhookPayload[]): Promise<void> {
     const { db } = this.options.deps;
-    const event = row.event;
-    if (!event) return;
-    const listeners = workflowsFor(event.name, this.options.registry);
-    const state = { ...row.stepState };
+    const first = unit[0]!;
+    const events = unit.flatMap((row) => (row.event ? [row.event] : []));
+    if (events.length === 0) return;
+    const listeners = workflowsFor(first.event!.name, this.options.registry);
+    const state: Record<string, unknown> = unit.length === 1 ? { ...first.stepState } : {};
     const memory: StepMemory = {
       get: (key) => (key in state ? { hit: true, value: state[key] } : { hit: false }),
       set: async (key, value) => {
         state[key] = value;
-        await saveStepResult(db, { payloadId: row.id, stepId: key, result: value });
+        if (unit.length === 1)
+          await saveStepResult(db, { payloadId: first.id, stepId: key, result: value });
       },
     };
+    const ids = unit.map((row) => row.id);
     try {
       for (const workflow of listeners) {
-        await runWorkflow(workflow, event, {
+        await runWorkflow(workflow, events, {
           deps: this.options.deps,
           memory,
-          attempt: row.attempts - 1,
+          attempt: first.attempts - 1,
           registry: this.options.registry,
           onStep: (workflowId, stepId, ms) => {
             const key = `${workflowId}/${stepId}`;
-            const timing = this.stepTimings.get(key) ?? { runs: 0, totalMs: 0 };
+            const timing = this.stepTimings.get(key) ?? { runs: 0, totalMs: 0, events: 0 };
             timing.runs++;
+            timing.events += events.length;
             timing.totalMs += ms;
             this.stepTimings.set(key, timing);
           },
         });
       }
-      await completePayload(db, { payloadId: row.id });
+      await completePayloads(db, { payloadIds: ids });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const budget = Math.min(...listeners.map((w) => w.retries)) + 1;
-      const permanent = error instanceof PermanentWorkflowError;
+      const permanent = error instanceof PermanentWorkflowError && unit.length === 1;
       const retryAt =
-        permanent || row.attempts >= budget
+        permanent || first.attempts >= budget
           ? null
-          : new Date(Date.now() + (this.options.backoff ?? defaultBackoff)(row.attempts));
-      await failPayloadAttempt(db, { payloadId: row.id, error: message.slice(0, 2000), retryAt });
+          : new Date(Date.now() + (this.options.backoff ?? defaultBackoff)(first.attempts));
+      await failPayloadAttempts(db, { payloadIds: ids, error: message.slice(0, 2000), retryAt });
       this.options.log?.("workflow attempt failed", {
-        payloadId: row.id,
-        attempt: row.attempts,
+        payloadIds: ids,
+        attempt: first.attempts,
         final: retryAt === null,
         error: message,
       });

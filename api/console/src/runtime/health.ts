@@ -59,7 +59,12 @@ export async function getHealth(runtime: Runtime): Promise<Health> {
               steps: Object.fromEntries(
                 [...runtime.runner.stepTimings].map(([step, t]) => [
                   step,
-                  { runs: t.runs, meanMs: Number((t.totalMs / t.runs).toFixed(2)) },
+                  {
+                    runs: t.runs,
+                    events: t.events,
+                    meanMs: Number((t.totalMs / t.runs).toFixed(2)),
+                    msPerEvent: Number((t.totalMs / t.events).toFixed(3)),
+                  },
                 ]),
               ),
             }

@@ -28,7 +28,10 @@ export interface WorkflowStep {
 }
 
 export interface WorkflowContext<TData> {
+  /** The first (or only) event of the run. */
   event: WorkflowEvent<TData>;
+  /** Every event of the run: one, or up to `batch.maxSize` for a batch workflow (Inngest's `events`). */
+  events: WorkflowEvent<TData>[];
   step: WorkflowStep;
   /** Zero-based attempt number. */
   attempt: number;
@@ -59,6 +62,11 @@ export interface WorkflowDefinition<TEvent extends EventDefinition = EventDefini
   /** Runs with the same key never execute at once, e.g. `event.data.workspaceId`. */
   concurrencyKey?: `event.data.${string}`;
   concurrencyLimit?: number;
+  /**
+   * Inngest's `batchEvents`: one run handles up to `maxSize` events with the same key. Inngest waits up to
+   * `timeout` to fill a batch; the in-process runner never waits, it takes whatever is already due.
+   */
+  batch?: { maxSize: number; timeout: `${number}s`; key?: `event.data.${string}` };
   handler(ctx: WorkflowContext<z.infer<TEvent["schema"]>>): Promise<unknown>;
 }
 

@@ -9,27 +9,33 @@ export interface EntityInput {
   label: string;
 }
 
+/** An entity and how often a batch of observations named it. */
+export interface EntityCount extends EntityInput {
+  count: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
 /**
- * Counts one more occurrence of each entity (creating the ones first seen) and returns their ids in input
- * order. Runs inside the capture transaction, after the observation row was inserted, so a retried capture
- * never counts twice.
+ * Adds each entity's occurrences (creating the ones first seen) and returns their ids in input order; the
+ * input holds each (category, key) once. Runs inside the capture transaction, after the observation rows
+ * were inserted, so a retried capture never counts twice.
  */
 export async function upsertEntities(
   db: Executor,
-  params: { workspaceId: string; entities: readonly EntityInput[]; seenAt: Date },
+  params: { workspaceId: string; entities: readonly EntityCount[] },
 ): Promise<string[]> {
   if (params.entities.length === 0) return [];
-  const seen = params.seenAt.toISOString();
   const values = params.entities.map(
     (e) =>
-      sql`(${newId("ent")}, ${params.workspaceId}, ${e.category}, ${e.key}, ${e.label}, 1, ${seen}::timestamptz, ${seen}::timestamptz)`,
+      sql`(${newId("ent")}, ${params.workspaceId}, ${e.category}, ${e.key}, ${e.label}, ${e.count}::int, ${e.firstSeenAt.toISOString()}::timestamptz, ${e.lastSeenAt.toISOString()}::timestamptz)`,
   );
   const rows = rowsOf<{ id: string; category: string; key: string }>(
     await db.execute(sql`
       insert into ${entities} (id, workspace_id, category, key, label, occurrence_count, first_seen_at, last_seen_at)
       values ${sql.join(values, sql`, `)}
       on conflict (workspace_id, category, key) do update set
-        occurrence_count = ${entities.occurrenceCount} + 1,
+        occurrence_count = ${entities.occurrenceCount} + excluded.occurrence_count,
         last_seen_at = greatest(${entities.lastSeenAt}, excluded.last_seen_at),
         first_seen_at = least(${entities.firstSeenAt}, excluded.first_seen_at)
       returning id, category, key`),
@@ -44,12 +50,12 @@ export async function upsertEntities(
 
 export async function linkObservationEntities(
   db: Executor,
-  params: { observationId: string; entityIds: readonly string[] },
+  params: { links: readonly { observationId: string; entityId: string }[] },
 ): Promise<void> {
-  if (params.entityIds.length === 0) return;
+  if (params.links.length === 0) return;
   await db
     .insert(observationEntities)
-    .values(params.entityIds.map((entityId) => ({ observationId: params.observationId, entityId })))
+    .values([...params.links])
     .onConflictDoNothing();
 }
 

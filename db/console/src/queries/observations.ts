@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { type Database, rowsOf } from "../client";
 import {
@@ -12,9 +12,14 @@ import {
   relationships,
   workspaceWebhookPayloads,
 } from "../schema";
-import { type ActorInput, resolveActor } from "./actors";
-import { type ClusterWrite, writeCluster } from "./clusters";
-import { type EntityInput, linkObservationEntities, upsertEntities } from "./entities";
+import { type ActorInput, type ActorTouch, resolveActors } from "./actors";
+import { type ClusterWrite, writeClusters } from "./clusters";
+import {
+  type EntityCount,
+  type EntityInput,
+  linkObservationEntities,
+  upsertEntities,
+} from "./entities";
 import { insertRelationships, type RelationshipInput } from "./relationships";
 
 /**
@@ -28,13 +33,21 @@ export function observationIdFor(params: { workspaceId: string; sourceId: string
   return `obs_${digest.slice(0, 24)}`;
 }
 
-export async function findObservationBySourceId(
+export type ObservationRef = Pick<
+  Observation,
+  "id" | "sourceId" | "status" | "payloadId" | "clusterId"
+>;
+
+/** The observations already stored for these source ids, by source id. */
+export async function findObservationsBySourceIds(
   db: Executor,
-  params: { workspaceId: string; sourceId: string },
-): Promise<Pick<Observation, "id" | "status" | "payloadId" | "clusterId"> | undefined> {
-  const [row] = await db
+  params: { workspaceId: string; sourceIds: readonly string[] },
+): Promise<Map<string, ObservationRef>> {
+  if (params.sourceIds.length === 0) return new Map();
+  const rows = await db
     .select({
       id: observations.id,
+      sourceId: observations.sourceId,
       status: observations.status,
       payloadId: observations.payloadId,
       clusterId: observations.clusterId,
@@ -43,10 +56,10 @@ export async function findObservationBySourceId(
     .where(
       and(
         eq(observations.workspaceId, params.workspaceId),
-        eq(observations.sourceId, params.sourceId),
+        inArray(observations.sourceId, [...new Set(params.sourceIds)]),
       ),
     );
-  return row;
+  return new Map(rows.map((r) => [r.sourceId, r]));
 }
 
 export async function getObservation(
@@ -65,38 +78,56 @@ export async function getObservation(
   return row;
 }
 
+export type ThreadMember = Pick<
+  Observation,
+  "id" | "observationType" | "occurredAt" | "seq" | "threadKeys"
+>;
+
 /**
- * Earlier observations in any of the same upstream threads (e.g. the same issue), newest first: what a new
- * observation follows from.
+ * The latest observations (up to `perThread`) of each upstream thread (e.g. a Sentry issue) named, newest
+ * first: what new observations follow from. One statement for a whole batch of thread keys.
  */
-export function findObservationsInThreads(
+export async function findLatestInThreads(
   db: Executor,
-  params: { workspaceId: string; threadKeys: readonly string[]; excludeId: string },
-): Promise<Pick<Observation, "id" | "sourceType" | "observationType" | "occurredAt">[]> {
-  if (params.threadKeys.length === 0) return Promise.resolve([]);
-  return (
-    db
-      .select({
-        id: observations.id,
-        sourceType: observations.sourceType,
-        observationType: observations.observationType,
-        occurredAt: observations.occurredAt,
-      })
-      .from(observations)
-      .where(
-        and(
-          eq(observations.workspaceId, params.workspaceId),
-          ne(observations.id, params.excludeId),
-          sql`${observations.threadKeys} ?| ${sql.raw("array[")}${sql.join(
-            params.threadKeys.map((k) => sql`${k}`),
-            sql`, `,
-          )}${sql.raw("]::text[]")}`,
-        ),
-      )
-      // Ties in upstream time (Sentry stamps an issue and its first event alike) go to the later capture.
-      .orderBy(desc(observations.occurredAt), desc(observations.createdAt), desc(observations.id))
-      .limit(20)
+  params: { workspaceId: string; threadKeys: readonly string[]; perThread?: number },
+): Promise<Map<string, ThreadMember[]>> {
+  const byThread = new Map<string, ThreadMember[]>();
+  const keys = [...new Set(params.threadKeys)];
+  if (keys.length === 0) return byThread;
+  const rows = rowsOf<{
+    thread_key: string;
+    id: string;
+    observation_type: string;
+    occurred_at: string | Date;
+    seq: string | number;
+    thread_keys: string[];
+  }>(
+    await db.execute(sql`
+      select t.thread_key, o.id, o.observation_type, o.occurred_at, o.seq, o.thread_keys
+      from unnest(${sql.raw("array[")}${sql.join(
+        keys.map((k) => sql`${k}`),
+        sql`, `,
+      )}${sql.raw("]::text[]")}) as t(thread_key)
+      cross join lateral (
+        select id, observation_type, occurred_at, seq, thread_keys from ${observations}
+        where workspace_id = ${params.workspaceId} and thread_keys ? t.thread_key
+        -- Ties in upstream time (Sentry stamps an issue and its first event alike) go to the later capture.
+        order by occurred_at desc, seq desc
+        limit ${params.perThread ?? 20}
+      ) o`),
   );
+  for (const row of rows) {
+    const list = byThread.get(row.thread_key) ?? [];
+    list.push({
+      id: row.id,
+      observationType: row.observation_type,
+      occurredAt: new Date(row.occurred_at),
+      seq: Number(row.seq),
+      threadKeys: row.thread_keys,
+    });
+    byThread.set(row.thread_key, list);
+  }
+  return byThread;
 }
 
 /** Captured observations in id order after `afterId`: the reconciliation sweep walks them in pages. */
@@ -124,83 +155,134 @@ export interface PersistObservationParams {
   actor: ActorInput | null;
   /** People the observation names without acting (an assignee): their profiles exist, uncounted. */
   mentioned: readonly ActorInput[];
-  cluster: ClusterWrite | null;
   relationships: readonly RelationshipInput[];
 }
 
-/**
- * Writes one observation and everything it counts in one transaction: the row, its entities (occurrence
- * counts), its actor (observation count), its cluster (count, centroid) and its edges. The unique
- * (workspace_id, source_id) key decides who wins a race: when the row already exists nothing else is
- * written, so a retry after a crash at any point converges on exactly one observation counted once.
- */
-export async function persistObservation(
-  db: Database,
-  params: PersistObservationParams,
-): Promise<{
+export interface PersistedObservation {
   created: boolean;
-  observationId: string;
   /** The payload that created the row: this one's, when an earlier attempt of the same run got there. */
   payloadId: string | null;
   clusterId: string | null;
-}> {
-  const { observation } = params;
+}
+
+/**
+ * Writes a batch of observations and everything they count in one transaction: the rows, their entities
+ * (occurrence counts), actors (observation counts), clusters (counts, centroids) and edges, in about ten
+ * statements whatever the batch size. The unique (workspace_id, source_id) key decides who wins a race: an
+ * observation whose row already exists writes nothing else, so a retry after a crash at any point converges
+ * on exactly one observation counted once. `clusters` are the final states the caller decided; a cluster
+ * counts only the observations created here.
+ */
+export async function persistObservations(
+  db: Database,
+  params: {
+    workspaceId: string;
+    items: readonly PersistObservationParams[];
+    clusters: readonly (ClusterWrite & { firstSeenAt: Date; lastSeenAt: Date })[];
+  },
+): Promise<PersistedObservation[]> {
+  const { workspaceId, items } = params;
+  if (items.length === 0) return [];
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(observations)
-      .values({ ...observation, actorId: null, clusterId: null })
+      // Actor and cluster are filled in below, once their rows exist.
+      .values(items.map((i) => ({ ...i.observation, workspaceId, actorId: null, clusterId: null })))
       .onConflictDoNothing()
       .returning({ id: observations.id });
-    if (inserted.length === 0) {
-      const existing = await findObservationBySourceId(tx, observation);
+    const createdIds = new Set(inserted.map((r) => r.id));
+    const created = items.filter((i) => createdIds.has(i.observation.id));
+    const existing =
+      created.length < items.length
+        ? await findObservationsBySourceIds(tx, {
+            workspaceId,
+            sourceIds: items
+              .filter((i) => !createdIds.has(i.observation.id))
+              .map((i) => i.observation.sourceId),
+          })
+        : new Map<string, ObservationRef>();
+
+    const counts = new Map<string, EntityCount>();
+    for (const item of created) {
+      const at = item.observation.occurredAt;
+      for (const e of item.entities) {
+        const key = `${e.category}\u0000${e.key}`;
+        const count = counts.get(key);
+        if (!count) counts.set(key, { ...e, count: 1, firstSeenAt: at, lastSeenAt: at });
+        else {
+          count.count++;
+          if (at < count.firstSeenAt) count.firstSeenAt = at;
+          if (at > count.lastSeenAt) count.lastSeenAt = at;
+        }
+      }
+    }
+    const entityList = [...counts.values()];
+    const entityIds = await upsertEntities(tx, { workspaceId, entities: entityList });
+    const idOf = new Map(entityList.map((e, i) => [`${e.category}\u0000${e.key}`, entityIds[i]!]));
+    await linkObservationEntities(tx, {
+      links: created.flatMap((item) =>
+        [...new Set(item.entities.map((e) => idOf.get(`${e.category}\u0000${e.key}`)!))].map(
+          (entityId) => ({ observationId: item.observation.id, entityId }),
+        ),
+      ),
+    });
+
+    const touches: ActorTouch[] = [];
+    const actorTouchOf = new Map<string, number>();
+    for (const item of created) {
+      const at = item.observation.occurredAt;
+      for (const mentioned of item.mentioned) touches.push({ actor: mentioned, acted: false, at });
+      if (item.actor) {
+        actorTouchOf.set(item.observation.id, touches.length);
+        touches.push({ actor: item.actor, acted: true, at });
+      }
+    }
+    const actorIds = await resolveActors(tx, { workspaceId, touches });
+    const added = new Map<string, number>();
+    for (const item of created) {
+      const clusterId = item.observation.clusterId;
+      if (clusterId) added.set(clusterId, (added.get(clusterId) ?? 0) + 1);
+    }
+    await writeClusters(tx, {
+      workspaceId,
+      writes: params.clusters
+        .filter((c) => added.has(c.clusterId))
+        .map((c) => ({ ...c, added: added.get(c.clusterId)! })),
+    });
+    const linked = created.filter(
+      (i) => actorTouchOf.has(i.observation.id) || i.observation.clusterId,
+    );
+    if (linked.length > 0) {
+      const values = linked.map((i) => {
+        const touch = actorTouchOf.get(i.observation.id);
+        return sql`(${i.observation.id}, ${touch === undefined ? null : actorIds[touch]!}::text, ${i.observation.clusterId ?? null}::text)`;
+      });
+      await tx.execute(sql`
+        update ${observations} set actor_id = v.actor_id, cluster_id = v.cluster_id
+        from (values ${sql.join(values, sql`, `)}) as v(id, actor_id, cluster_id)
+        where ${observations.id} = v.id`);
+    }
+    await insertRelationships(tx, {
+      workspaceId,
+      edges: created.flatMap((item) =>
+        item.relationships.map((edge) => ({ ...edge, fromObservationId: item.observation.id })),
+      ),
+    });
+    return items.map((item) => {
+      if (createdIds.has(item.observation.id)) {
+        return {
+          created: true,
+          payloadId: item.observation.payloadId ?? null,
+          clusterId: item.observation.clusterId ?? null,
+        };
+      }
+      const row = existing.get(item.observation.sourceId);
       return {
         created: false,
-        observationId: existing?.id ?? observation.id,
-        payloadId: existing?.payloadId ?? null,
-        clusterId: existing?.clusterId ?? null,
+        payloadId: row?.payloadId ?? null,
+        clusterId: row?.clusterId ?? null,
       };
-    }
-    const at = observation.occurredAt;
-    const entityIds = await upsertEntities(tx, {
-      workspaceId: observation.workspaceId,
-      entities: params.entities,
-      seenAt: at,
     });
-    await linkObservationEntities(tx, { observationId: observation.id, entityIds });
-    for (const mentioned of params.mentioned) {
-      await resolveActor(tx, {
-        workspaceId: observation.workspaceId,
-        actor: mentioned,
-        acted: false,
-        at,
-      });
-    }
-    const actorId = params.actor
-      ? await resolveActor(tx, {
-          workspaceId: observation.workspaceId,
-          actor: params.actor,
-          acted: true,
-          at,
-        })
-      : null;
-    if (params.cluster) {
-      await writeCluster(tx, { workspaceId: observation.workspaceId, cluster: params.cluster, at });
-    }
-    await tx
-      .update(observations)
-      .set({ actorId, clusterId: params.cluster?.clusterId ?? null })
-      .where(eq(observations.id, observation.id));
-    await insertRelationships(tx, {
-      workspaceId: observation.workspaceId,
-      fromObservationId: observation.id,
-      edges: params.relationships,
-    });
-    return {
-      created: true,
-      observationId: observation.id,
-      payloadId: observation.payloadId ?? null,
-      clusterId: params.cluster?.clusterId ?? null,
-    };
   });
 }
 

@@ -12,7 +12,10 @@ export interface RelationshipInput {
 
 export async function insertRelationships(
   db: Executor,
-  params: { workspaceId: string; fromObservationId: string; edges: readonly RelationshipInput[] },
+  params: {
+    workspaceId: string;
+    edges: readonly (RelationshipInput & { fromObservationId: string })[];
+  },
 ): Promise<void> {
   if (params.edges.length === 0) return;
   await db
@@ -21,7 +24,7 @@ export async function insertRelationships(
       params.edges.map((e) => ({
         id: newId("rel"),
         workspaceId: params.workspaceId,
-        fromObservationId: params.fromObservationId,
+        fromObservationId: e.fromObservationId,
         type: e.type,
         toObservationId: e.toObservationId,
         targetKey: e.targetKey,

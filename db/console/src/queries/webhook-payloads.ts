@@ -159,14 +159,19 @@ export async function claimDuePayloads(
         (status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz)
         or (status = 'processing' and locked_until < ${now.toISOString()}::timestamptz)
       ) ${names}
-      order by next_attempt_at
+      order by next_attempt_at, seq
       limit ${params.limit}
       for update skip locked
     )
     returning id`);
   const ids = rowsOf<{ id: string }>(result).map((r) => r.id);
   if (ids.length === 0) return [];
-  return db.select().from(payloads).where(inArray(payloads.id, ids));
+  // In arrival order: a batch captures an issue's events in the order they came.
+  return db
+    .select()
+    .from(payloads)
+    .where(inArray(payloads.id, ids))
+    .orderBy(payloads.nextAttemptAt, payloads.seq);
 }
 
 /** Memoises one workflow step's result on the row, so a retry resumes after the steps that finished. */
@@ -187,30 +192,49 @@ export async function setPayloadStatus(
   db: Executor,
   params: { payloadId: string; status: PayloadStatus; error?: string | null },
 ): Promise<void> {
-  await db
-    .update(payloads)
-    .set({
-      status: params.status,
-      lockedUntil: null,
-      processedAt: params.status === "pending" ? null : new Date(),
-      ...(params.error !== undefined ? { lastError: params.error } : {}),
-    })
-    .where(eq(payloads.id, params.payloadId));
+  await setPayloadStatuses(db, { outcomes: [params] });
+}
+
+/** Many workflow outcomes in one statement (a capture batch records all of its payloads at once). */
+export async function setPayloadStatuses(
+  db: Executor,
+  params: {
+    outcomes: readonly { payloadId: string; status: PayloadStatus; error?: string | null }[];
+  },
+): Promise<void> {
+  if (params.outcomes.length === 0) return;
+  const values = params.outcomes.map(
+    (o) =>
+      sql`(${o.payloadId}, ${o.status}, ${o.error !== undefined}::boolean, ${o.error ?? null}::text)`,
+  );
+  await db.execute(sql`
+    update ${payloads} set
+      status = v.status,
+      locked_until = null,
+      processed_at = case when v.status = 'pending' then null else now() end,
+      last_error = case when v.has_error then v.error else ${payloads.lastError} end
+    from (values ${sql.join(values, sql`, `)}) as v(id, status, has_error, error)
+    where ${payloads.id} = v.id`);
 }
 
 /** After a successful run: `done`, unless the workflow already chose a terminal status. */
-export async function completePayload(db: Executor, params: { payloadId: string }): Promise<void> {
+export async function completePayloads(
+  db: Executor,
+  params: { payloadIds: readonly string[] },
+): Promise<void> {
+  if (params.payloadIds.length === 0) return;
   await db
     .update(payloads)
     .set({ status: "done", lockedUntil: null, processedAt: new Date(), lastError: null })
-    .where(and(eq(payloads.id, params.payloadId), eq(payloads.status, "processing")));
+    .where(and(inArray(payloads.id, [...params.payloadIds]), eq(payloads.status, "processing")));
 }
 
 /** A failed attempt: back to pending at `retryAt`, or `failed` when there is no retry left. */
-export async function failPayloadAttempt(
+export async function failPayloadAttempts(
   db: Executor,
-  params: { payloadId: string; error: string; retryAt: Date | null },
+  params: { payloadIds: readonly string[]; error: string; retryAt: Date | null },
 ): Promise<void> {
+  if (params.payloadIds.length === 0) return;
   await db
     .update(payloads)
     .set(
@@ -223,7 +247,7 @@ export async function failPayloadAttempt(
           }
         : { status: "failed", lockedUntil: null, processedAt: new Date(), lastError: params.error },
     )
-    .where(eq(payloads.id, params.payloadId));
+    .where(inArray(payloads.id, [...params.payloadIds]));
 }
 
 export async function attachPayloadEvent(

@@ -1,4 +1,5 @@
 import {
+  bigserial,
   customType,
   index,
   integer,
@@ -50,9 +51,12 @@ export const actors = pgTable(
  * observation, and decoding bytes is far cheaper than parsing thousands of decimal numbers. Not pgvector,
  * because these migrations must also apply to a Postgres server without it.
  */
+export const encodeFloat32 = (values: readonly number[]) =>
+  Buffer.from(new Float32Array(values).buffer).toString("base64");
+
 const float32Vector = customType<{ data: number[]; driverData: string }>({
   dataType: () => "text",
-  toDriver: (values) => Buffer.from(new Float32Array(values).buffer).toString("base64"),
+  toDriver: encodeFloat32,
   fromDriver: (text) => {
     const bytes = Buffer.from(text, "base64");
     const aligned = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
@@ -80,7 +84,11 @@ export const clusters = pgTable(
     firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
   },
-  (t) => [index("clusters_workspace_open_idx").on(t.workspaceId, t.status, t.lastSeenAt)],
+  (t) => [
+    index("clusters_workspace_open_idx").on(t.workspaceId, t.status, t.lastSeenAt),
+    // Capture also considers every open cluster that shares an entity with the new observations.
+    index("clusters_entity_keys_idx").using("gin", t.entityKeys),
+  ],
 );
 
 /**
@@ -93,6 +101,9 @@ export const observations = pgTable(
   "observations",
   {
     id: text("id").primaryKey(),
+    // Capture order, finer than `created_at` (a batch shares one transaction time): it breaks ties in
+    // upstream time when follow-ups look for the latest event of their thread.
+    seq: bigserial("seq", { mode: "number" }).notNull(),
     workspaceId: text("workspace_id")
       .notNull()
       .references(() => workspaces.id, { onDelete: "cascade" }),

@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { workspaces } from "./workspaces";
 
 export const payloadStatuses = [
@@ -33,6 +42,9 @@ export const workspaceWebhookPayloads = pgTable(
   "workspace_webhook_payloads",
   {
     id: text("id").primaryKey(),
+    // Arrival order: deliveries stored by one group commit share their timestamps, and capture links an
+    // issue's events in the order they came.
+    seq: bigserial("seq", { mode: "number" }).notNull(),
     // Null until the delivery is bound to a workspace (for example `installation.created` before OAuth).
     workspaceId: text("workspace_id").references(() => workspaces.id, { onDelete: "cascade" }),
     source: text("source").notNull(),
@@ -57,7 +69,7 @@ export const workspaceWebhookPayloads = pgTable(
     // A Sentry retry carries a new Request-ID with the same bytes: the content hash is the dedupe key.
     uniqueIndex("webhook_payloads_source_sha_uq").on(t.source, t.bodySha256),
     index("webhook_payloads_outbox_idx")
-      .on(t.nextAttemptAt)
+      .on(t.nextAttemptAt, t.seq)
       .where(sql`${t.status} in ('pending', 'processing')`),
     index("webhook_payloads_workspace_idx").on(t.workspaceId, t.receivedAt),
   ],

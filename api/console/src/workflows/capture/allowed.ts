@@ -11,19 +11,27 @@ export type AllowedResult = { allowed: true } | { allowed: false; reason: string
  */
 export async function checkAllowed(
   db: Database,
-  params: { workspaceId: string; event: SourceEvent },
-): Promise<AllowedResult> {
-  const { event } = params;
+  params: { workspaceId: string; events: readonly SourceEvent[] },
+): Promise<AllowedResult[]> {
+  if (params.events.length === 0) return [];
+  const integrations = (await listIntegrations(db, { workspaceId: params.workspaceId })).filter(
+    (i) => i.status === "active",
+  );
+  return params.events.map((event) => verdictFor(event, integrations));
+}
+
+function verdictFor(
+  event: SourceEvent,
+  integrations: Awaited<ReturnType<typeof listIntegrations>>,
+): AllowedResult {
   const provider = (webhookProviders as Record<string, (typeof webhookProviders)[WebhookSource]>)[
     event.source
   ];
   if (!provider) return { allowed: true };
-  const integrations = (await listIntegrations(db, { workspaceId: params.workspaceId })).filter(
-    (i) => i.provider === event.source && i.status === "active",
-  );
-  if (integrations.length === 0) return { allowed: true };
+  const own = integrations.filter((i) => i.provider === event.source);
+  if (own.length === 0) return { allowed: true };
   const reasons: string[] = [];
-  for (const integration of integrations) {
+  for (const integration of own) {
     const config = provider.configSchema.safeParse(integration.sourceConfig);
     // A config this console cannot read filters nothing rather than silently dropping events.
     if (!config.success) return { allowed: true };

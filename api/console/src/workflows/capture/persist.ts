@@ -1,11 +1,15 @@
 import {
   type ActorInput,
+  byRecency,
+  type Cluster,
   type ClusterWrite,
-  findObservationsInThreads,
+  findLatestInThreads,
   listOpenClusters,
   type ObservationStatus,
-  persistObservation,
+  type PersistObservationParams,
+  persistObservations,
   type RelationshipInput,
+  type ThreadMember,
 } from "@db/console";
 import {
   CLUSTER_JOIN_THRESHOLD,
@@ -18,7 +22,9 @@ import { vectorId } from "@repo/vectors";
 import type { WorkflowDeps } from "../types";
 import { entityKey } from "./vectors";
 
-const CLUSTER_WINDOW_DAYS = 14;
+const CLUSTER_WINDOW_MS = 14 * 86_400_000;
+/** How many of the most recently seen clusters every observation considers (besides entity matches). */
+const RECENT_CLUSTERS = 50;
 const MAX_CLUSTER_KEYS = 30;
 const MAX_CLUSTER_ACTORS = 20;
 
@@ -37,83 +43,144 @@ export interface CaptureFacts {
   threadKeys: string[];
 }
 
+/** Centroids are stored as float32: the batch keeps them at the precision a stored one is read back at. */
+const float32 = (values: number[]) => Array.from(Float32Array.from(values));
+
 const actorKey = (event: SourceEvent) => (event.actor ? `${event.source}:${event.actor.id}` : null);
 
+type Candidate = Cluster;
+
 /**
- * The last step: decides the cluster and the edges, then writes everything in one transaction. It reads the
- * content vector back from the store rather than carrying 512+ floats through the step journal; the
- * upsert step before it has stored it (or this step fails and is retried).
+ * The last step: decides each observation's cluster and edges, in arrival order and seeing the batch's
+ * earlier members as if they had been stored one by one, then writes the whole batch in one transaction.
+ * It reads content vectors back from the store rather than carrying 512+ floats per observation through
+ * the step journal; the upsert step before it has stored them (or this step fails and is retried).
  */
-export async function persistCapture(
+export async function persistCaptures(
   deps: WorkflowDeps,
-  facts: CaptureFacts,
-): Promise<{ created: boolean; mine: boolean; clusterId: string | null }> {
-  const { event, workspaceId, observationId } = facts;
-  const occurredAt = new Date(event.occurredAt);
-  let cluster: ClusterWrite | null = null;
-  if (facts.status === "captured") {
-    const [content] = await deps.vectors.fetch(workspaceId, [vectorId("content", observationId)]);
-    if (!content) throw new Error(`content vector of ${observationId} is missing; retrying`);
-    cluster = await decideCluster(deps, facts, content.values, occurredAt);
+  params: { workspaceId: string; facts: readonly CaptureFacts[] },
+): Promise<{ created: boolean; mine: boolean; clusterId: string | null }[]> {
+  const { workspaceId, facts } = params;
+  if (facts.length === 0) return [];
+  const captured = facts.filter((f) => f.status === "captured");
+  const stored = await deps.vectors.fetch(
+    workspaceId,
+    captured.map((f) => vectorId("content", f.observationId)),
+  );
+  const contentOf = new Map(stored.map((v) => [v.metadata.observationId, v.values]));
+  for (const f of captured) {
+    if (!contentOf.has(f.observationId)) {
+      throw new Error(`content vector of ${f.observationId} is missing; retrying`);
+    }
   }
-  const result = await persistObservation(deps.db, {
-    observation: {
-      id: observationId,
+
+  const earliest = Math.min(...facts.map((f) => Date.parse(f.event.occurredAt)));
+  const known = new Map<string, Candidate>();
+  if (captured.length > 0) {
+    const loaded = await listOpenClusters(deps.db, {
       workspaceId,
-      source: event.source,
-      sourceType: event.sourceType,
-      sourceId: event.sourceId,
-      payloadId: facts.payloadId,
-      status: facts.status,
-      title: event.title,
-      body: event.body,
-      snippet: facts.snippet,
-      url: event.references.find((r) => r.url)?.url ?? null,
-      observationType: facts.observationType,
-      topics: facts.topics,
-      significance: facts.significance,
-      significanceSignals: facts.signals,
-      references: event.references,
-      threadKeys: facts.threadKeys,
-      metadata: event.metadata,
-      occurredAt,
-    },
-    entities: facts.entities,
-    actor: event.actor
-      ? {
-          source: event.source,
-          externalId: event.actor.id,
-          name: event.actor.name,
-          email: event.actor.email ?? null,
-          avatarUrl: event.actor.avatarUrl ?? null,
-        }
-      : null,
-    mentioned: mentionedPeople(event),
-    cluster,
-    relationships: await edgesFor(deps, facts),
+      since: new Date(earliest - CLUSTER_WINDOW_MS),
+      recent: RECENT_CLUSTERS,
+      entityKeys: captured.flatMap((f) => f.entities.map(entityKey)),
+    });
+    for (const cluster of loaded) known.set(cluster.id, cluster);
+  }
+  const clusters = new Map<string, ClusterWrite & { firstSeenAt: Date; lastSeenAt: Date }>();
+  const threads = await findLatestInThreads(deps.db, {
+    workspaceId,
+    threadKeys: facts.flatMap((f) => f.threadKeys),
   });
-  return {
-    created: result.created,
+  const stream = new ThreadStream(threads);
+
+  const items: PersistObservationParams[] = facts.map((f) => {
+    const occurredAt = new Date(f.event.occurredAt);
+    let clusterId: string | null = null;
+    const content = contentOf.get(f.observationId);
+    if (f.status === "captured" && content) {
+      const write = decideCluster(known, f, content, occurredAt);
+      clusterId = write.clusterId;
+      const previous = clusters.get(write.clusterId);
+      clusters.set(write.clusterId, {
+        ...write,
+        ...(previous?.kind === "create" ? { kind: "create", label: previous.label } : {}),
+        firstSeenAt:
+          previous && previous.firstSeenAt < occurredAt ? previous.firstSeenAt : occurredAt,
+        lastSeenAt: previous && previous.lastSeenAt > occurredAt ? previous.lastSeenAt : occurredAt,
+      } as ClusterWrite & { firstSeenAt: Date; lastSeenAt: Date });
+    }
+    const relationships = edgesFor(stream.earlier(f), f);
+    stream.add(f);
+    return {
+      observation: {
+        id: f.observationId,
+        workspaceId,
+        source: f.event.source,
+        sourceType: f.event.sourceType,
+        sourceId: f.event.sourceId,
+        payloadId: f.payloadId,
+        status: f.status,
+        title: f.event.title,
+        body: f.event.body,
+        snippet: f.snippet,
+        url: f.event.references.find((r) => r.url)?.url ?? null,
+        observationType: f.observationType,
+        topics: f.topics,
+        significance: f.significance,
+        significanceSignals: f.signals,
+        references: f.event.references,
+        threadKeys: f.threadKeys,
+        metadata: f.event.metadata,
+        occurredAt,
+        clusterId,
+      },
+      entities: f.entities,
+      actor: f.event.actor
+        ? {
+            source: f.event.source,
+            externalId: f.event.actor.id,
+            name: f.event.actor.name,
+            email: f.event.actor.email ?? null,
+            avatarUrl: f.event.actor.avatarUrl ?? null,
+          }
+        : null,
+      mentioned: mentionedPeople(f.event),
+      relationships,
+    };
+  });
+  const results = await persistObservations(deps.db, {
+    workspaceId,
+    items,
+    clusters: [...clusters.values()],
+  });
+  return results.map((r, i) => ({
+    created: r.created,
     // Not created but stored from this payload: an earlier attempt committed and then lost its step record.
-    mine: result.created || result.payloadId === facts.payloadId,
-    clusterId: result.clusterId,
-  };
+    mine: r.created || r.payloadId === facts[i]!.payloadId,
+    clusterId: r.clusterId,
+  }));
 }
 
-/** Joins the open cluster with the best affinity above the threshold, or starts one. */
-async function decideCluster(
-  deps: WorkflowDeps,
+/**
+ * Joins the open cluster with the best affinity above the threshold, or starts one. The candidates are the
+ * clusters seen within the window: the most recent ones and any sharing an entity. `known` is updated in
+ * place, so the next observation of the batch sees clusters as this one left them, exactly as if it had
+ * been captured alone after it.
+ */
+function decideCluster(
+  known: Map<string, Candidate>,
   facts: CaptureFacts,
   vector: number[],
   occurredAt: Date,
-): Promise<ClusterWrite> {
+): ClusterWrite {
   const keys = facts.entities.map(entityKey);
   const actor = actorKey(facts.event);
-  const candidates = await listOpenClusters(deps.db, {
-    workspaceId: facts.workspaceId,
-    since: new Date(occurredAt.getTime() - CLUSTER_WINDOW_DAYS * 86_400_000),
-  });
-  let best: { affinity: number; cluster: (typeof candidates)[number] } | undefined;
+  const inWindow = [...known.values()]
+    .filter((c) => c.lastSeenAt.getTime() >= occurredAt.getTime() - CLUSTER_WINDOW_MS)
+    .sort(byRecency);
+  const candidates = inWindow.filter(
+    (c, rank) => rank < RECENT_CLUSTERS || keys.some((k) => c.entityKeys.includes(k)),
+  );
+  let best: { affinity: number; cluster: Candidate } | undefined;
   for (const candidate of candidates) {
     const shared = keys.filter((k) => candidate.entityKeys.includes(k)).length;
     const affinity = clusterAffinity({
@@ -128,23 +195,95 @@ async function decideCluster(
   const merge = (current: string[], added: string[], cap: number) =>
     [...new Set([...added, ...current])].slice(0, cap);
   if (best && best.affinity >= CLUSTER_JOIN_THRESHOLD) {
+    const cluster = best.cluster;
+    cluster.centroid = float32(updateCentroid(cluster.centroid, cluster.observationCount, vector));
+    cluster.entityKeys = merge(cluster.entityKeys, keys, MAX_CLUSTER_KEYS);
+    cluster.actorIds = merge(cluster.actorIds, actor ? [actor] : [], MAX_CLUSTER_ACTORS);
+    cluster.observationCount++;
+    if (occurredAt > cluster.lastSeenAt) cluster.lastSeenAt = occurredAt;
     return {
       kind: "join",
-      clusterId: best.cluster.id,
-      centroid: updateCentroid(best.cluster.centroid, best.cluster.observationCount, vector),
-      entityKeys: merge(best.cluster.entityKeys, keys, MAX_CLUSTER_KEYS),
-      actorIds: merge(best.cluster.actorIds, actor ? [actor] : [], MAX_CLUSTER_ACTORS),
+      clusterId: cluster.id,
+      centroid: cluster.centroid,
+      entityKeys: cluster.entityKeys,
+      actorIds: cluster.actorIds,
     };
   }
-  return {
+  const started: ClusterWrite = {
     kind: "create",
     // Derived from the observation that starts it, so a retried capture starts the same cluster.
     clusterId: `clu_${facts.observationId.slice(4)}`,
     label: facts.event.title,
-    centroid: updateCentroid(null, 0, vector),
+    centroid: float32(updateCentroid(null, 0, vector)),
     entityKeys: keys.slice(0, MAX_CLUSTER_KEYS),
     actorIds: actor ? [actor] : [],
   };
+  known.set(started.clusterId, {
+    id: started.clusterId,
+    workspaceId: facts.workspaceId,
+    label: started.label,
+    status: "open",
+    centroid: started.centroid,
+    entityKeys: started.entityKeys,
+    actorIds: started.actorIds,
+    observationCount: 1,
+    firstSeenAt: occurredAt,
+    lastSeenAt: occurredAt,
+  } as Candidate);
+  return started;
+}
+
+interface ThreadEntry {
+  id: string;
+  observationType: string;
+  occurredAt: number;
+  /** Capture order: stored rows by their sequence, this batch's after them in arrival order. */
+  order: number;
+}
+
+/** The members of each thread, stored and captured so far in this batch. */
+class ThreadStream {
+  private readonly byThread = new Map<string, ThreadEntry[]>();
+  private next = Number.MAX_SAFE_INTEGER / 2;
+
+  constructor(stored: Map<string, ThreadMember[]>) {
+    for (const [key, rows] of stored) {
+      this.byThread.set(
+        key,
+        rows.map((r) => ({
+          id: r.id,
+          observationType: r.observationType,
+          occurredAt: r.occurredAt.getTime(),
+          order: r.seq,
+        })),
+      );
+    }
+  }
+
+  /** Earlier members of the facts' threads, newest first (ties in upstream time go to the later capture). */
+  earlier(facts: CaptureFacts): ThreadEntry[] {
+    const seen = new Map<string, ThreadEntry>();
+    for (const key of facts.threadKeys) {
+      for (const entry of this.byThread.get(key) ?? []) {
+        if (entry.id !== facts.observationId) seen.set(entry.id, entry);
+      }
+    }
+    return [...seen.values()]
+      .sort((a, b) => b.occurredAt - a.occurredAt || b.order - a.order)
+      .slice(0, 20);
+  }
+
+  add(facts: CaptureFacts): void {
+    const entry: ThreadEntry = {
+      id: facts.observationId,
+      observationType: facts.observationType,
+      occurredAt: Date.parse(facts.event.occurredAt),
+      order: this.next++,
+    };
+    for (const key of facts.threadKeys) {
+      this.byThread.set(key, [...(this.byThread.get(key) ?? []), entry]);
+    }
+  }
 }
 
 /**
@@ -152,15 +291,10 @@ async function decideCluster(
  * its thread (created -> assigned -> comment -> resolved), an alert points at the issue it names, and a
  * resolution is `resolved_by` the commits it references.
  */
-async function edgesFor(deps: WorkflowDeps, facts: CaptureFacts): Promise<RelationshipInput[]> {
+function edgesFor(earlier: ThreadEntry[], facts: CaptureFacts): RelationshipInput[] {
   const edges: RelationshipInput[] = [];
-  const earlier = await findObservationsInThreads(deps.db, {
-    workspaceId: facts.workspaceId,
-    threadKeys: facts.threadKeys,
-    excludeId: facts.observationId,
-  });
-  const occurredAt = new Date(facts.event.occurredAt).getTime();
-  const before = earlier.filter((o) => o.occurredAt.getTime() <= occurredAt);
+  const occurredAt = Date.parse(facts.event.occurredAt);
+  const before = earlier.filter((o) => o.occurredAt <= occurredAt);
   if (facts.observationType === "alert" || facts.observationType === "incident") {
     const first = earlier.at(-1);
     if (first)

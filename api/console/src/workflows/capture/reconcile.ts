@@ -7,7 +7,7 @@ import {
 import type { SourceEvent } from "@repo/schemas";
 import { vectorId } from "@repo/vectors";
 import type { WorkflowDeps } from "../types";
-import { embedObservation, VIEWS } from "./vectors";
+import { embedObservations, VIEWS } from "./vectors";
 
 /** The SourceEvent an observation was captured from, as far as the row keeps it. */
 function eventOf(row: Observation): SourceEvent {
@@ -60,24 +60,25 @@ export async function reconcileVectors(
       checked += rows.length;
       const missing = rows.filter((r) => VIEWS.some((view) => !present.has(vectorId(view, r.id))));
       const entityKeys = await entityKeysOf(deps.db, { observationIds: missing.map((r) => r.id) });
-      for (const row of missing) {
-        if (repaired >= maxRepairs) return { checked, repaired };
-        try {
-          await embedObservation(deps, {
-            workspaceId,
+      const batch = missing.slice(0, maxRepairs - repaired);
+      try {
+        await embedObservations(deps, {
+          workspaceId,
+          items: batch.map((row) => ({
             observationId: row.id,
             event: eventOf(row),
             observationType: row.observationType,
             snippet: row.snippet,
             entityKeys: entityKeys.get(row.id) ?? [],
-          });
-        } catch (error) {
-          // A workspace indexed with another model waits for `pnpm cli reindex`; the others go on.
-          if (error instanceof EmbeddingModelMismatchError) break;
-          throw error;
-        }
-        repaired++;
+          })),
+        });
+      } catch (error) {
+        // A workspace indexed with another model waits for `pnpm cli reindex`; the others go on.
+        if (error instanceof EmbeddingModelMismatchError) continue;
+        throw error;
       }
+      repaired += batch.length;
+      if (repaired >= maxRepairs) return { checked, repaired };
     }
   }
   return { checked, repaired };

@@ -9,25 +9,38 @@ export const VIEWS = ["title", "content", "summary"] as const satisfies readonly
 /** How an entity is named in vector metadata and cluster overlap: `<category>:<key>`. */
 export const entityKey = (e: { category: string; key: string }) => `${e.category}:${e.key}`;
 
+export type EmbedItem = Omit<Parameters<typeof vectorRecords>[0], "embeddings" | "workspaceId">;
+
 /**
- * Embeds an observation's three views in one call and upserts them. The workspace's recorded model is
- * checked first, so neither capture nor reconciliation ever mixes vectors of two models in a workspace.
+ * Embeds the three views of a batch of observations in one call and upserts them in one write. The
+ * workspace's recorded model is checked first, so neither capture nor reconciliation ever mixes vectors of
+ * two models in a workspace.
  */
-export async function embedObservation(
+export async function embedObservations(
   deps: WorkflowDeps,
-  params: Omit<Parameters<typeof vectorRecords>[0], "embeddings">,
+  params: { workspaceId: string; items: readonly EmbedItem[] },
 ): Promise<void> {
+  if (params.items.length === 0) return;
   await ensureEmbeddingModel(deps.db, {
     workspaceId: params.workspaceId,
     model: deps.embeddings.model,
     dimension: deps.embeddings.dimension,
   });
-  const views = observationViews(params.event);
-  const embeddings = await deps.embeddings.embed(
-    [views.title, views.content, views.summary],
-    "document",
+  const texts = params.items.flatMap((item) => {
+    const views = observationViews(item.event);
+    return VIEWS.map((view) => views[view]);
+  });
+  const embeddings = await deps.embeddings.embed(texts, "document");
+  await deps.vectors.upsert(
+    params.workspaceId,
+    params.items.flatMap((item, i) =>
+      vectorRecords({
+        ...item,
+        workspaceId: params.workspaceId,
+        embeddings: embeddings.slice(i * VIEWS.length, (i + 1) * VIEWS.length),
+      }),
+    ),
   );
-  await deps.vectors.upsert(params.workspaceId, vectorRecords({ ...params, embeddings }));
 }
 
 /**
