@@ -81,7 +81,7 @@ export const captureObservation = defineWorkflow({
         return null;
       });
     });
-    known.forEach((v, i) => v && verdicts.set(runs[i]!.payloadId, v));
+    for (const [i, v] of known.entries()) if (v) verdicts.set(runs[i]!.payloadId, v);
 
     const fresh = runs.filter((r) => !verdicts.has(r.payloadId));
     const allowed = fresh.length
