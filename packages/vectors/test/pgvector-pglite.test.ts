@@ -110,7 +110,7 @@ describe("filtered HNSW search on pgvector", () => {
       sql`explain ${nearestSql(dimension, space, { vector: query, topK: 5, filter: { group: "rare" } })}`,
     );
     expect(JSON.stringify(rowsOf(plan))).toMatch(
-      /Index Scan using vector_records_16_embedding_hnsw/,
+      /Index Scan using vector_records_16_fx_embedding_hnsw/,
     );
   });
 
