@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { isMainThread } from "node:worker_threads";
 
 /**
  * PGlite is single-process: two processes opening one data directory corrupt it. The process that opens
@@ -27,7 +28,10 @@ function isAlive(pid: number): boolean {
 export function readOwner(dataDir: string): DataDirOwner | undefined {
   try {
     const owner = JSON.parse(readFileSync(path.join(dataDir, FILE), "utf8")) as DataDirOwner;
-    return owner.pid !== process.pid && isAlive(owner.pid) ? owner : undefined;
+    // The same pid is a stale record of an earlier process, unless this is a worker thread of the owning
+    // process (the console's workflow thread), which must connect through its main thread like anyone.
+    const ours = owner.pid === process.pid;
+    return (ours ? !isMainThread : isAlive(owner.pid)) ? owner : undefined;
   } catch {
     return undefined;
   }

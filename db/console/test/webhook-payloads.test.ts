@@ -67,8 +67,10 @@ describe(`webhook payload outbox (${testDatabaseTarget()})`, () => {
     const claimed = await claimDuePayloads(handle.db, { limit: 100, leaseMs: 5_000, now });
     expect(claimed.map((p) => p.id)).toContain(payload.id);
     const mine = claimed.find((p) => p.id === payload.id)!;
-    expect(mine.status).toBe("processing");
     expect(mine.attempts).toBe(1);
+    expect((await getWebhookPayload(handle.db, { payloadId: payload.id }))?.status).toBe(
+      "processing",
+    );
 
     const second = await claimDuePayloads(handle.db, { limit: 100, leaseMs: 5_000, now });
     expect(second.map((p) => p.id)).not.toContain(payload.id);

@@ -1,11 +1,11 @@
 import {
+  type ClaimedPayload,
   claimDuePayloads,
   completePayloads,
   type Database,
   failPayloadAttempts,
   releaseLeases,
   saveStepResult,
-  type WebhookPayload,
 } from "@db/console";
 import { workflowsFor } from "../workflows/registry";
 import {
@@ -123,7 +123,7 @@ export class OutboxRunner {
       now,
       eventNames: [...new Set(this.options.registry.map((w) => w.trigger.name))],
     });
-    const lanes = new Map<string, WebhookPayload[]>();
+    const lanes = new Map<string, ClaimedPayload[]>();
     for (const row of rows) {
       const lane = row.workspaceId ?? row.id;
       lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
@@ -147,8 +147,8 @@ export class OutboxRunner {
    * listener takes batches go together; anything else runs alone. A retried row always runs alone, so one
    * poisonous event fails by itself instead of taking its batch down with it on every attempt.
    */
-  private unitsOf(lane: WebhookPayload[]): WebhookPayload[][] {
-    const units: WebhookPayload[][] = [];
+  private unitsOf(lane: ClaimedPayload[]): ClaimedPayload[][] {
+    const units: ClaimedPayload[][] = [];
     for (const row of lane) {
       const size = row.event ? this.batchSizeOf(row.event.name) : 1;
       const last = units.at(-1);
@@ -176,7 +176,7 @@ export class OutboxRunner {
    * process dies, each of its rows is retried alone, and re-running the steps the batch had finished is
    * safe because every step of a workflow is idempotent (that is what the journal-less batch relies on).
    */
-  private async process(unit: WebhookPayload[]): Promise<void> {
+  private async process(unit: ClaimedPayload[]): Promise<void> {
     const { db } = this.options.deps;
     const first = unit[0]!;
     const events = unit.flatMap((row) => (row.event ? [row.event] : []));

@@ -15,7 +15,7 @@ export interface Health {
     workflows: {
       outbox?: OutboxCounts;
       /** In-process runner only: runs and mean milliseconds of each workflow step since start. */
-      steps?: Record<string, { runs: number; meanMs: number }>;
+      steps?: Record<string, { runs: number; events: number; meanMs: number; msPerEvent: number }>;
     };
   };
 }
@@ -54,10 +54,10 @@ export async function getHealth(runtime: Runtime): Promise<Health> {
       },
       workflows: {
         outbox,
-        ...(runtime.runner
+        ...(runtime.stepTimings
           ? {
               steps: Object.fromEntries(
-                [...runtime.runner.stepTimings].map(([step, t]) => [
+                [...runtime.stepTimings].map(([step, t]) => [
                   step,
                   {
                     runs: t.runs,

@@ -1,17 +1,18 @@
-import type { DatabaseHandle } from "@db/console";
+import { type DatabaseHandle, releaseLeases } from "@db/console";
 import { createEmbeddingProvider, type EmbeddingProvider } from "@repo/embeddings";
 import type { Keyring } from "@repo/secrets";
 import { assertPgvectorAvailable, createVectorStore, type VectorStore } from "@repo/vectors";
 import { inngestConfigured } from "@vendor/inngest";
 import { env } from "../env";
 import { inngest } from "../inngest/client";
-import { OutboxRunner } from "../outbox/runner";
+import { OutboxRunner, type StepTiming } from "../outbox/runner";
 import { reconcileVectors } from "../workflows/capture/reconcile";
 import { inngestEngine, inProcessEngine, type WorkflowEngine } from "../workflows/engine";
 import { workflows as defaultRegistry } from "../workflows/registry";
 import type { WorkflowDefinition, WorkflowDeps } from "../workflows/types";
 import { openDatabaseFromEnv } from "./database";
 import { loadKeyring } from "./keyring";
+import { type WorkflowThread, workflowThread } from "./workflow-thread";
 
 export { openDatabaseFromEnv } from "./database";
 export { getHealth, type Health } from "./health";
@@ -24,8 +25,10 @@ export interface Runtime extends WorkflowDeps {
   /** Seals and opens secrets at rest. */
   keyring: Keyring;
   workflows: WorkflowEngine;
-  /** Present when workflows run in-process. */
+  /** Present when workflows run in-process on this thread. */
   runner?: OutboxRunner;
+  /** Step timings of the in-process runner, wherever it runs (this thread or the workflow thread). */
+  stepTimings?: ReadonlyMap<string, StepTiming>;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,8 @@ export interface RuntimeOptions {
   serveDatabase?: boolean;
   /** Start the in-process runner's polling loop. */
   startWorkflows?: boolean;
+  /** Run the in-process runner on a thread of its own rather than this one (the console does). */
+  workflowThread?: boolean;
   database?: DatabaseHandle;
   keyring?: Keyring;
   embeddings?: EmbeddingProvider;
@@ -67,8 +72,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const deps: WorkflowDeps = { db: database.db, embeddings, vectors };
   let runner: OutboxRunner | undefined;
   let engine: WorkflowEngine;
+  let thread: WorkflowThread | undefined;
+  const log = (message: string, fields?: Record<string, unknown>) =>
+    console.warn(`[outbox] ${message}`, fields ?? {});
   if ((options.engine ?? selectedEngine()) === "inngest") {
     engine = inngestEngine(inngest);
+  } else if (options.workflowThread && options.startWorkflows) {
+    // Leases found at start belonged to a runner that died with the previous process; only the owner of
+    // an embedded directory can know that (the thread connects through it).
+    if (database.kind === "pglite") await releaseLeases(database.db);
+    thread = workflowThread({ log });
+    engine = thread;
   } else {
     runner = new OutboxRunner({
       deps,
@@ -76,7 +90,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       pollMs: env.OUTBOX_POLL_MS,
       concurrency: env.OUTBOX_CONCURRENCY,
       releaseLeasesOnStart: database.kind === "pglite",
-      log: (message, fields) => console.warn(`[outbox] ${message}`, fields ?? {}),
+      log,
     });
     engine = inProcessEngine(runner);
   }
@@ -98,6 +112,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     keyring,
     workflows: engine,
     runner,
+    stepTimings: runner?.stepTimings ?? thread?.stepTimings,
     close: async () => {
       clearInterval(reconcile);
       await engine.stop();
@@ -120,6 +135,7 @@ export function getRuntime(): Promise<Runtime> {
       role: "console",
       serveDatabase: true,
       startWorkflows: true,
+      workflowThread: true,
     }).then(
       (runtime) => {
         closeOnSignals(runtime);

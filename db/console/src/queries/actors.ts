@@ -11,6 +11,8 @@ export interface ActorInput {
   avatarUrl?: string | null;
 }
 
+const keyOf = (source: string, externalId: string) => `${source}\u001f${externalId}`;
+
 export interface ActorTouch {
   actor: ActorInput;
   /** Counts an observation for them and moves their last activity; a mention only fills in the profile. */
@@ -30,20 +32,27 @@ interface Profile {
   lastActiveAt: Date | null;
 }
 
+/** Who each touch is, decided by `planActors`, written by `writeActors`. */
+export interface ActorPlan {
+  workspaceId: string;
+  /** The profile id of each touch, in order. */
+  ids: string[];
+  profiles: Profile[];
+}
+
 /**
  * One profile per person per workspace, for a batch of observations at once: found by email first (so a
  * Sentry assignee known only by email and the same person commenting under their user id are one profile),
- * then by (source, external id); people first seen in this batch are created once. Returns the profile id
- * of each touch, in order. Two statements read, at most two write, whatever the batch size.
+ * then by (source, external id); people first seen in this batch get one new profile. One read, so the
+ * capture transaction can plan before it begins and only write inside it.
  */
-export async function resolveActors(
+export async function planActors(
   db: Executor,
   params: { workspaceId: string; touches: readonly ActorTouch[] },
-): Promise<string[]> {
+): Promise<ActorPlan> {
   const { workspaceId, touches } = params;
-  if (touches.length === 0) return [];
+  if (touches.length === 0) return { workspaceId, ids: [], profiles: [] };
   const emailOf = (a: ActorInput) => a.email?.trim().toLowerCase() || null;
-  const keyOf = (source: string, externalId: string) => `${source}\u001f${externalId}`;
   const emails = [...new Set(touches.flatMap((t) => emailOf(t.actor) ?? []))];
   const keys = [...new Set(touches.map((t) => keyOf(t.actor.source, t.actor.externalId)))];
   const existing = await db
@@ -115,8 +124,17 @@ export async function resolveActors(
     }
     return profile.id;
   });
+  return { workspaceId, ids, profiles: [...profiles.values()] };
+}
 
-  const created = [...profiles.values()].filter((p) => p.isNew);
+/**
+ * Writes a plan: new profiles in one insert, counts and details of known ones in one update. Returns the
+ * profile id of each touch (a person someone else created meanwhile is counted on their row).
+ */
+export async function writeActors(db: Executor, plan: ActorPlan): Promise<string[]> {
+  const { workspaceId } = plan;
+  const ids = [...plan.ids];
+  const created = plan.profiles.filter((p) => p.isNew);
   if (created.length > 0) {
     const rows = await db
       .insert(actors)
@@ -150,7 +168,7 @@ export async function resolveActors(
       }
     }
   }
-  const touched = [...profiles.values()].filter(
+  const touched = plan.profiles.filter(
     (p) => !p.isNew && (p.added > 0 || p.name || p.email || p.avatarUrl),
   );
   if (touched.length > 0) {

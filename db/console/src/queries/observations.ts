@@ -12,7 +12,7 @@ import {
   relationships,
   workspaceWebhookPayloads,
 } from "../schema";
-import { type ActorInput, type ActorTouch, resolveActors } from "./actors";
+import { type ActorInput, type ActorTouch, planActors, writeActors } from "./actors";
 import { type ClusterWrite, writeClusters } from "./clusters";
 import {
   type EntityCount,
@@ -183,6 +183,23 @@ export async function persistObservations(
 ): Promise<PersistedObservation[]> {
   const { workspaceId, items } = params;
   if (items.length === 0) return [];
+  const touchesOf = (list: readonly PersistObservationParams[]) => {
+    const touches: ActorTouch[] = [];
+    const actorTouchOf = new Map<string, number>();
+    for (const item of list) {
+      const at = item.observation.occurredAt;
+      for (const mentioned of item.mentioned) touches.push({ actor: mentioned, acted: false, at });
+      if (item.actor) {
+        actorTouchOf.set(item.observation.id, touches.length);
+        touches.push({ actor: item.actor, acted: true, at });
+      }
+    }
+    return { touches, actorTouchOf };
+  };
+  // Reads happen before the transaction: on the embedded database an open transaction holds the one
+  // session, so every statement inside it delays the webhooks waiting to be stored.
+  let actorTouches = touchesOf(items);
+  let actorPlan = await planActors(db, { workspaceId, touches: actorTouches.touches });
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(observations)
@@ -192,15 +209,18 @@ export async function persistObservations(
       .returning({ id: observations.id });
     const createdIds = new Set(inserted.map((r) => r.id));
     const created = items.filter((i) => createdIds.has(i.observation.id));
-    const existing =
-      created.length < items.length
-        ? await findObservationsBySourceIds(tx, {
-            workspaceId,
-            sourceIds: items
-              .filter((i) => !createdIds.has(i.observation.id))
-              .map((i) => i.observation.sourceId),
-          })
-        : new Map<string, ObservationRef>();
+    let existing = new Map<string, ObservationRef>();
+    if (created.length < items.length) {
+      // A retry or a race: only what was created here counts.
+      existing = await findObservationsBySourceIds(tx, {
+        workspaceId,
+        sourceIds: items
+          .filter((i) => !createdIds.has(i.observation.id))
+          .map((i) => i.observation.sourceId),
+      });
+      actorTouches = touchesOf(created);
+      actorPlan = await planActors(tx, { workspaceId, touches: actorTouches.touches });
+    }
 
     const counts = new Map<string, EntityCount>();
     for (const item of created) {
@@ -217,57 +237,54 @@ export async function persistObservations(
       }
     }
     const entityList = [...counts.values()];
-    const entityIds = await upsertEntities(tx, { workspaceId, entities: entityList });
-    const idOf = new Map(entityList.map((e, i) => [`${e.category}\u0000${e.key}`, entityIds[i]!]));
-    await linkObservationEntities(tx, {
-      links: created.flatMap((item) =>
-        [...new Set(item.entities.map((e) => idOf.get(`${e.category}\u0000${e.key}`)!))].map(
-          (entityId) => ({ observationId: item.observation.id, entityId }),
-        ),
-      ),
-    });
-
-    const touches: ActorTouch[] = [];
-    const actorTouchOf = new Map<string, number>();
-    for (const item of created) {
-      const at = item.observation.occurredAt;
-      for (const mentioned of item.mentioned) touches.push({ actor: mentioned, acted: false, at });
-      if (item.actor) {
-        actorTouchOf.set(item.observation.id, touches.length);
-        touches.push({ actor: item.actor, acted: true, at });
-      }
-    }
-    const actorIds = await resolveActors(tx, { workspaceId, touches });
     const added = new Map<string, number>();
     for (const item of created) {
       const clusterId = item.observation.clusterId;
       if (clusterId) added.set(clusterId, (added.get(clusterId) ?? 0) + 1);
     }
-    await writeClusters(tx, {
-      workspaceId,
-      writes: params.clusters
-        .filter((c) => added.has(c.clusterId))
-        .map((c) => ({ ...c, added: added.get(c.clusterId)! })),
-    });
+    // Independent writes go out together: the connection pipelines them, one round trip instead of four.
+    const [entityIds, actorIds] = await Promise.all([
+      upsertEntities(tx, { workspaceId, entities: entityList }),
+      writeActors(tx, actorPlan),
+      writeClusters(tx, {
+        workspaceId,
+        writes: params.clusters
+          .filter((c) => added.has(c.clusterId))
+          .map((c) => ({ ...c, added: added.get(c.clusterId)! })),
+      }),
+      insertRelationships(tx, {
+        workspaceId,
+        edges: created.flatMap((item) =>
+          item.relationships.map((edge) => ({ ...edge, fromObservationId: item.observation.id })),
+        ),
+      }),
+    ]);
+    const idOf = new Map(entityList.map((e, i) => [`${e.category}\u0000${e.key}`, entityIds[i]!]));
+    const { actorTouchOf } = actorTouches;
     const linked = created.filter(
       (i) => actorTouchOf.has(i.observation.id) || i.observation.clusterId,
     );
-    if (linked.length > 0) {
-      const values = linked.map((i) => {
-        const touch = actorTouchOf.get(i.observation.id);
-        return sql`(${i.observation.id}, ${touch === undefined ? null : actorIds[touch]!}::text, ${i.observation.clusterId ?? null}::text)`;
-      });
-      await tx.execute(sql`
+    await Promise.all([
+      linkObservationEntities(tx, {
+        links: created.flatMap((item) =>
+          [...new Set(item.entities.map((e) => idOf.get(`${e.category}\u0000${e.key}`)!))].map(
+            (entityId) => ({ observationId: item.observation.id, entityId }),
+          ),
+        ),
+      }),
+      linked.length === 0
+        ? undefined
+        : tx.execute(sql`
         update ${observations} set actor_id = v.actor_id, cluster_id = v.cluster_id
-        from (values ${sql.join(values, sql`, `)}) as v(id, actor_id, cluster_id)
-        where ${observations.id} = v.id`);
-    }
-    await insertRelationships(tx, {
-      workspaceId,
-      edges: created.flatMap((item) =>
-        item.relationships.map((edge) => ({ ...edge, fromObservationId: item.observation.id })),
-      ),
-    });
+        from (values ${sql.join(
+          linked.map((i) => {
+            const touch = actorTouchOf.get(i.observation.id);
+            return sql`(${i.observation.id}, ${touch === undefined ? null : actorIds[touch]!}::text, ${i.observation.clusterId ?? null}::text)`;
+          }),
+          sql`, `,
+        )}) as v(id, actor_id, cluster_id)
+        where ${observations.id} = v.id`),
+    ]);
     return items.map((item) => {
       if (createdIds.has(item.observation.id)) {
         return {

@@ -124,6 +124,12 @@ export async function getWebhookPayload(
   return row;
 }
 
+/** A leased outbox row, as the runner sees it. */
+export type ClaimedPayload = Pick<
+  WebhookPayload,
+  "id" | "workspaceId" | "event" | "stepState" | "attempts" | "nextAttemptAt" | "seq"
+>;
+
 /**
  * Leases due rows to one runner. Rows whose lease ran out (a runner that crashed mid-run) are due again,
  * which is how a restart resumes unfinished work. SKIP LOCKED lets several runners share a server database.
@@ -140,7 +146,7 @@ export async function claimDuePayloads(
      */
     eventNames?: readonly string[];
   },
-): Promise<WebhookPayload[]> {
+): Promise<ClaimedPayload[]> {
   const now = params.now ?? new Date();
   if (params.eventNames && params.eventNames.length === 0) return [];
   const names = params.eventNames
@@ -150,7 +156,17 @@ export async function claimDuePayloads(
       )})`
     : sql``;
   const leaseUntil = new Date(now.getTime() + params.leaseMs);
-  const result = await db.execute(sql`
+  // Only what a runner needs: the stored body stays behind (it can be large, and the event carries it).
+  const rows = rowsOf<{
+    id: string;
+    workspace_id: string | null;
+    event: OutboxEvent | string | null;
+    step_state: Record<string, unknown> | string;
+    attempts: number;
+    next_attempt_at: string | Date;
+    seq: string | number;
+  }>(
+    await db.execute(sql`
     update ${payloads} set status = 'processing', locked_until = ${leaseUntil.toISOString()}::timestamptz,
       attempts = attempts + 1
     where id in (
@@ -163,15 +179,26 @@ export async function claimDuePayloads(
       limit ${params.limit}
       for update skip locked
     )
-    returning id`);
-  const ids = rowsOf<{ id: string }>(result).map((r) => r.id);
-  if (ids.length === 0) return [];
-  // In arrival order: a batch captures an issue's events in the order they came.
-  return db
-    .select()
-    .from(payloads)
-    .where(inArray(payloads.id, ids))
-    .orderBy(payloads.nextAttemptAt, payloads.seq);
+    returning id, workspace_id, event, step_state, attempts, next_attempt_at, seq`),
+  );
+  const json = <T>(value: T | string): T =>
+    typeof value === "string" ? (JSON.parse(value) as T) : value;
+  return (
+    rows
+      .map(
+        (r): ClaimedPayload => ({
+          id: r.id,
+          workspaceId: r.workspace_id,
+          event: r.event === null ? null : json(r.event),
+          stepState: json(r.step_state),
+          attempts: Number(r.attempts),
+          nextAttemptAt: new Date(r.next_attempt_at),
+          seq: Number(r.seq),
+        }),
+      )
+      // In arrival order: a batch captures an issue's events in the order they came.
+      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.seq - b.seq)
+  );
 }
 
 /** Memoises one workflow step's result on the row, so a retry resumes after the steps that finished. */

@@ -63,33 +63,31 @@ export async function persistCaptures(
   const { workspaceId, facts } = params;
   if (facts.length === 0) return [];
   const captured = facts.filter((f) => f.status === "captured");
-  const stored = await deps.vectors.fetch(
-    workspaceId,
-    captured.map((f) => vectorId("content", f.observationId)),
-  );
+  const earliest = Math.min(...facts.map((f) => Date.parse(f.event.occurredAt)));
+  // Three independent reads, sent together.
+  const [stored, loaded, threads] = await Promise.all([
+    deps.vectors.fetch(
+      workspaceId,
+      captured.map((f) => vectorId("content", f.observationId)),
+    ),
+    captured.length > 0
+      ? listOpenClusters(deps.db, {
+          workspaceId,
+          since: new Date(earliest - CLUSTER_WINDOW_MS),
+          recent: RECENT_CLUSTERS,
+          entityKeys: captured.flatMap((f) => f.entities.map(entityKey)),
+        })
+      : [],
+    findLatestInThreads(deps.db, { workspaceId, threadKeys: facts.flatMap((f) => f.threadKeys) }),
+  ]);
   const contentOf = new Map(stored.map((v) => [v.metadata.observationId, v.values]));
   for (const f of captured) {
     if (!contentOf.has(f.observationId)) {
       throw new Error(`content vector of ${f.observationId} is missing; retrying`);
     }
   }
-
-  const earliest = Math.min(...facts.map((f) => Date.parse(f.event.occurredAt)));
-  const known = new Map<string, Candidate>();
-  if (captured.length > 0) {
-    const loaded = await listOpenClusters(deps.db, {
-      workspaceId,
-      since: new Date(earliest - CLUSTER_WINDOW_MS),
-      recent: RECENT_CLUSTERS,
-      entityKeys: captured.flatMap((f) => f.entities.map(entityKey)),
-    });
-    for (const cluster of loaded) known.set(cluster.id, cluster);
-  }
+  const known = new Map<string, Candidate>(loaded.map((c) => [c.id, c]));
   const clusters = new Map<string, ClusterWrite & { firstSeenAt: Date; lastSeenAt: Date }>();
-  const threads = await findLatestInThreads(deps.db, {
-    workspaceId,
-    threadKeys: facts.flatMap((f) => f.threadKeys),
-  });
   const stream = new ThreadStream(threads);
 
   const items: PersistObservationParams[] = facts.map((f) => {
