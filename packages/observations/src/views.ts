@@ -83,7 +83,12 @@ function summaryLines(event: SourceEvent): string[] {
 export function observationViews(event: SourceEvent): ObservationViews {
   const title = event.title;
   const body = event.body.trim();
-  const content = capText(body === "" ? title : `${title}\n\n${body}`, CONTENT_MAX);
+  // A body that opens with the title (Sentry's do) is not given it twice: a model reads a fixed number of
+  // tokens, and the repeat would spend them on words the title view already carries.
+  const content = capText(
+    body === "" ? title : body.startsWith(title) ? body : `${title}\n\n${body}`,
+    CONTENT_MAX,
+  );
   const context = summaryLines(event);
   const lead = `${event.sourceType}: ${collapseWhitespace(title)}`;
   // Titles often end in a full stop already; a second one reads as a typo.

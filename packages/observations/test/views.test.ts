@@ -30,6 +30,13 @@ describe("observationViews", () => {
     expect(observationViews(makeEvent({ body: "" })).content).toBe("Something happened");
   });
 
+  it("does not repeat a title the body already opens with", () => {
+    const { content } = observationViews(issue);
+    expect(content.split(issue.title)).toHaveLength(2);
+    const other = observationViews(makeEvent({ title: "Deploy failed", body: "Step 3 timed out" }));
+    expect(other.content).toBe("Deploy failed\n\nStep 3 timed out");
+  });
+
   it("caps content, cutting between words and marking the cut", () => {
     const long = makeEvent({ body: "checkout retries exhausted ".repeat(200) });
     const { content } = observationViews(long);
