@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -94,6 +95,19 @@ describe("embedded database served from its own thread", () => {
       ),
     );
     expect(typed).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 ? `o${i}` : `p${i}`)));
+  });
+
+  it("carries messages of megabytes, split over many socket reads, intact and in order", async () => {
+    const big = Array.from({ length: 3 << 20 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(
+      "",
+    );
+    const [a, b] = await Promise.all([
+      other`select md5(${big}::text) as h, length(${big}::text) as n`,
+      other`select md5(${`${big}!`}::text) as h, length(${`${big}!`}::text) as n`,
+    ]);
+    const md5 = (text: string) => createHash("md5").update(text).digest("hex");
+    expect(a![0]).toEqual({ h: md5(big), n: big.length });
+    expect(b![0]).toEqual({ h: md5(`${big}!`), n: big.length + 1 });
   });
 
   it("lets no other connection see or join an open transaction", async () => {

@@ -29,7 +29,7 @@ const BATCH_END = new Set(["S", "Q", "H", "c", "f"]);
 const SYNC = Uint8Array.from([0x53, 0, 0, 0, 4]);
 
 /**
- * @typedef {{ socket: net.Socket, buffer: Buffer, started: boolean, pending: Buffer[], closed: boolean }} Connection
+ * @typedef {{ socket: net.Socket, chunks: Buffer[], size: number, need: number, started: boolean, pending: Buffer[], closed: boolean }} Connection
  * @typedef {{ connection: Connection, bytes?: Uint8Array, cleanup?: true }} Unit
  */
 
@@ -103,18 +103,31 @@ async function release() {
   owner = undefined;
 }
 
-/** @param {Connection} connection */
+/**
+ * Splits a connection's bytes into protocol messages. Chunks are only joined once a whole message is there:
+ * a vector upsert is megabytes arriving in 64 KB chunks, and joining on every chunk copied it quadratically.
+ * Messages are views into the joined bytes, copied once more only when a batch is handed to PGlite.
+ * @param {Connection} connection
+ */
 function onData(connection, chunk) {
-  connection.buffer =
-    connection.buffer.length === 0 ? chunk : Buffer.concat([connection.buffer, chunk]);
-  let buffer = connection.buffer;
+  connection.chunks.push(chunk);
+  connection.size += chunk.length;
+  if (connection.size < connection.need) return;
+  let buffer =
+    connection.chunks.length === 1
+      ? connection.chunks[0]
+      : Buffer.concat(connection.chunks, connection.size);
+  connection.need = 0;
   let queued = false;
   for (;;) {
     if (!connection.started) {
       if (buffer.length < 8) break;
       const length = buffer.readInt32BE(0);
       const code = buffer.readInt32BE(4);
-      if (buffer.length < length) break;
+      if (buffer.length < length) {
+        connection.need = length;
+        break;
+      }
       const message = buffer.subarray(0, length);
       buffer = buffer.subarray(length);
       if (code === SSL_REQUEST || code === GSSENC_REQUEST) {
@@ -130,7 +143,10 @@ function onData(connection, chunk) {
     }
     if (buffer.length < 5) break;
     const total = 1 + buffer.readInt32BE(1);
-    if (buffer.length < total) break;
+    if (buffer.length < total) {
+      connection.need = total;
+      break;
+    }
     const type = String.fromCharCode(buffer[0]);
     const message = buffer.subarray(0, total);
     buffer = buffer.subarray(total);
@@ -138,14 +154,15 @@ function onData(connection, chunk) {
       connection.socket.end();
       break;
     }
-    connection.pending.push(Buffer.from(message));
+    connection.pending.push(message);
     if (BATCH_END.has(type)) {
       queue.push({ connection, bytes: concat(connection.pending) });
       connection.pending = [];
       queued = true;
     }
   }
-  connection.buffer = buffer.length === 0 ? Buffer.alloc(0) : Buffer.from(buffer);
+  connection.chunks = buffer.length === 0 ? [] : [buffer];
+  connection.size = buffer.length;
   if (queued) void pump();
 }
 
@@ -168,7 +185,9 @@ const server = net.createServer((socket) => {
   /** @type {Connection} */
   const connection = {
     socket,
-    buffer: Buffer.alloc(0),
+    chunks: [],
+    size: 0,
+    need: 0,
     started: false,
     pending: [],
     closed: false,
