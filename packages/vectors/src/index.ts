@@ -24,6 +24,7 @@ export {
   type PineconeStoreOptions,
   planUpsertBatches,
 } from "./pinecone";
+export { rememberRecentWrites } from "./recent-writes";
 export * from "./types";
 
 export interface CreateVectorStoreOptions {

@@ -2,6 +2,7 @@ import { type DatabaseHandle, openDatabase, rowsOf } from "@db/console";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPgvectorStore, nearestSql, pgvectorTableName } from "../src/pgvector";
+import { rememberRecentWrites } from "../src/recent-writes";
 import type { VectorRecord, VectorStore } from "../src/types";
 import { describeVectorStoreContract } from "./contract";
 
@@ -134,5 +135,37 @@ describe("filtered HNSW search on pgvector", () => {
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     const all = await store.query(space, { vector: query, topK: 50, filter: { group: "rare" } });
     expect(all).toHaveLength(10);
+  });
+});
+
+describeVectorStoreContract("pgvector on PGlite, remembering recent writes", async (dimension) =>
+  rememberRecentWrites(createPgvectorStore({ db: handle.db, dimension })),
+);
+
+describe("a store that remembers recent writes", () => {
+  it("answers fetches of what it just wrote without reading the store, and reads the rest", async () => {
+    const inner = createPgvectorStore({ db: handle.db, dimension: 3 });
+    const asked: string[][] = [];
+    const counted: VectorStore = {
+      ...inner,
+      fetch: (namespace, ids) => {
+        asked.push([...ids]);
+        return inner.fetch(namespace, ids);
+      },
+    };
+    const store = rememberRecentWrites(counted, 2);
+    const record = (id: string, x: number): VectorRecord => ({
+      id,
+      values: [x, 1, 0],
+      metadata: { id },
+    });
+    await store.upsert("recent", [record("a", 1), record("b", 2), record("c", 3)]);
+    // Capacity 2: "a" was written first and is forgotten; it comes from the store.
+    const got = await store.fetch("recent", ["c", "a", "b", "missing"]);
+    expect(got.map((r) => r.id)).toEqual(["c", "a", "b"]);
+    expect(got[1]!.values[0]).toBeCloseTo(1, 6);
+    expect(asked).toEqual([["a", "missing"]]);
+    await store.delete("recent", ["c"]);
+    expect(await store.fetch("recent", ["c"])).toEqual([]);
   });
 });

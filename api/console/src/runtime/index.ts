@@ -1,7 +1,12 @@
 import { type DatabaseHandle, releaseLeases } from "@db/console";
 import { createEmbeddingProvider, type EmbeddingProvider } from "@repo/embeddings";
 import type { Keyring } from "@repo/secrets";
-import { assertPgvectorAvailable, createVectorStore, type VectorStore } from "@repo/vectors";
+import {
+  assertPgvectorAvailable,
+  createVectorStore,
+  rememberRecentWrites,
+  type VectorStore,
+} from "@repo/vectors";
 import { inngestConfigured } from "@vendor/inngest";
 import { env } from "../env";
 import { inngest } from "../inngest/client";
@@ -66,8 +71,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const embeddings = options.embeddings ?? createEmbeddingProvider();
   let vectors = options.vectors;
   if (!vectors) {
-    vectors = createVectorStore({ db: database.db, dimension: embeddings.dimension });
-    if (vectors.kind === "pgvector") await assertPgvectorAvailable(database);
+    const store = createVectorStore({ db: database.db, dimension: embeddings.dimension });
+    if (store.kind === "pgvector") await assertPgvectorAvailable(database);
+    // Capture reads back the vectors it has just written; those come from memory.
+    vectors = rememberRecentWrites(store);
   }
   const deps: WorkflowDeps = { db: database.db, embeddings, vectors };
   let runner: OutboxRunner | undefined;
