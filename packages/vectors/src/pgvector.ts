@@ -34,7 +34,7 @@ export interface PgvectorStoreOptions {
 /** pgvector's HNSW index accepts `vector` columns of up to 2000 dimensions. */
 const MAX_HNSW_DIMENSION = 2000;
 /** Rows per INSERT: 4 parameters each, far under Postgres's 65535, and bounded statement size at 1536-d. */
-const UPSERT_BATCH = 48;
+const UPSERT_BATCH = 200;
 const ID_BATCH = 1000;
 
 export const PGVECTOR_MISSING_HINT =
