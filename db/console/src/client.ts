@@ -60,20 +60,54 @@ function redact(url: string): string {
   return `${u.hostname}:${u.port || "5432"}${u.pathname}`;
 }
 
+/**
+ * Drizzle runs its queries as unnamed statements, and postgres-js then spends a round trip describing each
+ * parameterised one before running it: two trips through the embedded server per query, each waiting its
+ * turn behind other connections' work. Prepared, a statement is described once per connection and its
+ * signature (bulk statements vary only by row count) cached. postgres-js names them randomly per
+ * connection, so connections sharing PGlite's one session cannot collide, and the embedded server frees a
+ * connection's statements when it closes. A Postgres server keeps drizzle's default: behind a pooler in
+ * transaction mode, named statements would not be safe.
+ */
+function preparing(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, params?: unknown[], options?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params as never, { ...options, prepare: true });
+      }
+      if (property === "begin" || property === "savepoint") {
+        return (...args: unknown[]) => {
+          const callback = args.at(-1) as (tx: postgres.Sql) => unknown;
+          return (Reflect.get(target, property) as (...a: unknown[]) => unknown).call(
+            target,
+            ...args.slice(0, -1),
+            (tx: postgres.Sql) => callback(preparing(tx)),
+          );
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
 function postgresHandle(
   url: string,
   kind: DatabaseKind,
   target: string,
   afterClose?: () => Promise<void>,
 ): DatabaseHandle {
-  // Named prepared statements stay on even for a served PGlite, where every connection shares one
-  // session: postgres-js names them randomly per connection, so they cannot collide, and without them it
-  // spends a round trip describing every parameterised query before running it.
   const client = postgres(url, {
     max: kind === "postgres" ? 10 : 4,
     onnotice: () => {},
+    // Embedded: a connection's prepared statements live in PGlite's one session until it closes, so
+    // connections are renewed every 10 minutes to bound what they hold (a bulk statement is cached per row
+    // count).
+    ...(kind === "postgres" ? {} : { max_lifetime: 10 * 60 }),
   });
-  const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Database;
+  // On the embedded database every query is a named prepared statement; see `preparing`.
+  const queries = kind === "postgres" ? client : preparing(client);
+  const db = drizzlePostgres(queries, { schema, casing: "snake_case" }) as unknown as Database;
   return {
     db,
     kind,

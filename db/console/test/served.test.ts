@@ -110,6 +110,35 @@ describe("embedded database served from its own thread", () => {
     expect(b![0]).toEqual({ h: md5(`${big}!`), n: big.length + 1 });
   });
 
+  it("frees a connection's prepared statements when it goes", async () => {
+    const port = (
+      JSON.parse(readFileSync(path.join(dir, "owner.json"), "utf8")) as { port: number }
+    ).port;
+    const prepared = async () =>
+      Number((await other`select count(*)::int as n from pg_prepared_statements`)[0]!.n);
+    const before = await prepared();
+    const client = postgres(`postgres://postgres@127.0.0.1:${port}/postgres`, {
+      max: 1,
+      prepare: true,
+      onnotice: () => {},
+    });
+    try {
+      await client`select ${1}::int + ${2}::int as sum`;
+      await client`select ${"a"}::text || ${"b"}::text as joined`;
+      // Its two queries, and whatever postgres-js prepares for itself on connecting.
+      expect(await prepared()).toBeGreaterThanOrEqual(before + 2);
+    } finally {
+      await client.end({ timeout: 1 });
+    }
+    for (let i = 0; i < 50 && (await prepared()) > before; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await prepared()).toBe(before);
+    // The console's own handle prepares its queries too, and they work across its connections.
+    await createWorkspace(served.db, { name: "prepared" });
+    expect((await listWorkspaces(served.db)).some((w) => w.name === "prepared")).toBe(true);
+  });
+
   it("lets no other connection see or join an open transaction", async () => {
     await served.db.execute(sql`delete from served_probe`);
     let release!: () => void;

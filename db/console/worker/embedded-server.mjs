@@ -29,7 +29,7 @@ const BATCH_END = new Set(["S", "Q", "H", "c", "f"]);
 const SYNC = Uint8Array.from([0x53, 0, 0, 0, 4]);
 
 /**
- * @typedef {{ socket: net.Socket, chunks: Buffer[], size: number, need: number, started: boolean, pending: Buffer[], closed: boolean }} Connection
+ * @typedef {{ socket: net.Socket, chunks: Buffer[], size: number, need: number, started: boolean, pending: Buffer[], closed: boolean, statements: Set<string> }} Connection
  * @typedef {{ connection: Connection, bytes?: Uint8Array, cleanup?: true }} Unit
  */
 
@@ -64,7 +64,7 @@ async function pump() {
       const unit = queue.splice(index, 1)[0];
       const connection = unit.connection;
       if (unit.cleanup) {
-        await release();
+        await release(connection);
         continue;
       }
       // Everything this connection has queued goes in one call: same order, one crossing into WebAssembly.
@@ -81,7 +81,7 @@ async function pump() {
         // PGlite answers SQL errors as ErrorResponse; a throw means the session itself is in trouble.
         connection.socket.destroy(error instanceof Error ? error : new Error(String(error)));
         owner = connection;
-        await release();
+        await release(connection);
         continue;
       }
       owner = endsIdle(out) ? undefined : connection;
@@ -93,13 +93,26 @@ async function pump() {
 }
 
 /** A connection that went away mid-batch or mid-transaction must not leave the session to the next one. */
-async function release() {
+/**
+ * What a connection leaves in the one shared session when it goes: an unfinished batch or transaction, and
+ * its named prepared statements (clients prepare per connection and never expect them to outlive it).
+ * @param {Connection} connection
+ */
+async function release(connection) {
   try {
     await pglite.execProtocolRaw(SYNC);
     if (pglite.isInTransaction()) await pglite.exec("rollback");
   } catch {
     // The next client's batch reports whatever is still wrong.
   }
+  for (const name of connection.statements) {
+    try {
+      await pglite.exec(`deallocate "${name.replaceAll('"', '""')}"`);
+    } catch {
+      // Never prepared (its Parse failed): nothing to free.
+    }
+  }
+  connection.statements.clear();
   owner = undefined;
 }
 
@@ -154,6 +167,7 @@ function onData(connection, chunk) {
       connection.socket.end();
       break;
     }
+    if (type === "P" || type === "C") trackStatement(connection, type, message);
     connection.pending.push(message);
     if (BATCH_END.has(type)) {
       queue.push({ connection, bytes: concat(connection.pending) });
@@ -166,6 +180,22 @@ function onData(connection, chunk) {
   if (queued) void pump();
 }
 
+/**
+ * Remembers the named statements a connection prepares (Parse) and forgets the ones it closes (Close 'S'),
+ * so they can be freed when it goes.
+ * @param {Connection} connection
+ * @param {Buffer} message
+ */
+function trackStatement(connection, type, message) {
+  const start = type === "P" ? 5 : 6;
+  if (type === "C" && message[5] !== 0x53) return;
+  const end = message.indexOf(0, start);
+  if (end <= start) return;
+  const name = message.toString("utf8", start, end);
+  if (type === "P") connection.statements.add(name);
+  else connection.statements.delete(name);
+}
+
 /** @param {Connection} connection */
 function onClose(connection) {
   if (connection.closed) return;
@@ -176,6 +206,9 @@ function onClose(connection) {
   }
   if (owner === connection) {
     queue.unshift({ connection, cleanup: true });
+    void pump();
+  } else if (connection.statements.size > 0) {
+    queue.push({ connection, cleanup: true });
     void pump();
   }
 }
@@ -191,6 +224,7 @@ const server = net.createServer((socket) => {
     started: false,
     pending: [],
     closed: false,
+    statements: new Set(),
   };
   connections.add(connection);
   socket.on("data", (chunk) => onData(connection, chunk));
