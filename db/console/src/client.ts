@@ -3,7 +3,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -173,6 +173,19 @@ async function startEmbeddedServer(
 /** `db.execute` answers `{rows}` on PGlite and an array on postgres-js; this reads either. */
 export function rowsOf<T>(result: unknown): T[] {
   return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}
+
+/** A json/jsonb column read through `db.execute`: parsed by one driver, a string from the other. */
+export function jsonOf<T>(value: T | string): T {
+  return typeof value === "string" ? (JSON.parse(value) as T) : value;
+}
+
+/** `array[$1, $2, …]::text[]`, one parameter per value (drizzle expands a JS array into a bare list). */
+export function textArray(values: readonly string[]): SQL {
+  return sql`${sql.raw("array[")}${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}${sql.raw("]::text[]")}`;
 }
 
 async function pgvectorAvailable(db: Database): Promise<boolean> {

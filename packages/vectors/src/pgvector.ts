@@ -1,4 +1,4 @@
-import { rowsOf } from "@db/console";
+import { jsonOf, rowsOf } from "@db/console";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { filterSql } from "./pgvector-filter";
@@ -66,10 +66,6 @@ function toVectorLiteral(values: readonly number[]): string {
 
 function fromVectorText(text: string): number[] {
   return (JSON.parse(text) as number[]).map((v) => v / FIXED_POINT);
-}
-
-function parseJson<T>(value: unknown): T {
-  return (typeof value === "string" ? JSON.parse(value) : value) as T;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -209,7 +205,7 @@ export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore 
           (row): VectorMatch => ({
             id: row.id,
             score: Number(row.score),
-            metadata: parseJson<VectorMetadata>(row.metadata) ?? {},
+            metadata: jsonOf(row.metadata as VectorMetadata | string) ?? {},
           }),
         );
       });
@@ -231,7 +227,7 @@ export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore 
           found.set(row.id, {
             id: row.id,
             values: fromVectorText(row.embedding),
-            metadata: parseJson<VectorMetadata>(row.metadata) ?? {},
+            metadata: jsonOf(row.metadata as VectorMetadata | string) ?? {},
           });
         }
       }

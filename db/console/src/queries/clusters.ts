@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, sql } from "drizzle-orm";
-import type { Executor } from "../client";
+import { type Executor, textArray } from "../client";
 import { type Cluster, clusters, encodeFloat32 } from "../schema";
 
 /** Recency order of cluster candidates; ties broken by id so every reader agrees. */
@@ -34,15 +34,7 @@ export async function listOpenClusters(
       ? await db
           .select()
           .from(clusters)
-          .where(
-            and(
-              open,
-              sql`${clusters.entityKeys} ?| ${sql.raw("array[")}${sql.join(
-                keys.map((k) => sql`${k}`),
-                sql`, `,
-              )}${sql.raw("]::text[]")}`,
-            ),
-          )
+          .where(and(open, sql`${clusters.entityKeys} ?| ${textArray(keys)}`))
       : [];
   const byId = new Map([...recent, ...sharing].map((c) => [c.id, c]));
   return [...byId.values()].sort(byRecency);

@@ -3,6 +3,10 @@ import { type Executor, rowsOf } from "../client";
 import { entities, observationEntities } from "../schema";
 import { newId } from "./ids";
 
+/** The identity of an entity within a workspace, as a map key. */
+export const entityIdentity = (e: { category: string; key: string }) =>
+  `${e.category}\u0000${e.key}`;
+
 export interface EntityInput {
   category: string;
   key: string;
@@ -40,9 +44,9 @@ export async function upsertEntities(
         first_seen_at = least(${entities.firstSeenAt}, excluded.first_seen_at)
       returning id, category, key`),
   );
-  const byKey = new Map(rows.map((r) => [`${r.category}\u0000${r.key}`, r.id]));
+  const byKey = new Map(rows.map((r) => [entityIdentity(r), r.id]));
   return params.entities.map((e) => {
-    const id = byKey.get(`${e.category}\u0000${e.key}`);
+    const id = byKey.get(entityIdentity(e));
     if (!id) throw new Error(`entity ${e.category}:${e.key} was not stored`);
     return id;
   });

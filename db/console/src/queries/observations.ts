@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { type Database, rowsOf } from "../client";
+import { type Database, rowsOf, textArray } from "../client";
 import {
   actors,
   clusters,
@@ -17,6 +17,7 @@ import { type ClusterWrite, writeClusters } from "./clusters";
 import {
   type EntityCount,
   type EntityInput,
+  entityIdentity,
   linkObservationEntities,
   upsertEntities,
 } from "./entities";
@@ -104,10 +105,7 @@ export async function findLatestInThreads(
   }>(
     await db.execute(sql`
       select t.thread_key, o.id, o.observation_type, o.occurred_at, o.seq, o.thread_keys
-      from unnest(${sql.raw("array[")}${sql.join(
-        keys.map((k) => sql`${k}`),
-        sql`, `,
-      )}${sql.raw("]::text[]")}) as t(thread_key)
+      from unnest(${textArray(keys)}) as t(thread_key)
       cross join lateral (
         select id, observation_type, occurred_at, seq, thread_keys from ${observations}
         where workspace_id = ${params.workspaceId} and thread_keys ? t.thread_key
@@ -226,7 +224,7 @@ export async function persistObservations(
     for (const item of created) {
       const at = item.observation.occurredAt;
       for (const e of item.entities) {
-        const key = `${e.category}\u0000${e.key}`;
+        const key = entityIdentity(e);
         const count = counts.get(key);
         if (!count) counts.set(key, { ...e, count: 1, firstSeenAt: at, lastSeenAt: at });
         else {
@@ -259,7 +257,7 @@ export async function persistObservations(
         ),
       }),
     ]);
-    const idOf = new Map(entityList.map((e, i) => [`${e.category}\u0000${e.key}`, entityIds[i]!]));
+    const idOf = new Map(entityList.map((e, i) => [entityIdentity(e), entityIds[i]!]));
     const { actorTouchOf } = actorTouches;
     const linked = created.filter(
       (i) => actorTouchOf.has(i.observation.id) || i.observation.clusterId,
@@ -267,9 +265,10 @@ export async function persistObservations(
     await Promise.all([
       linkObservationEntities(tx, {
         links: created.flatMap((item) =>
-          [...new Set(item.entities.map((e) => idOf.get(`${e.category}\u0000${e.key}`)!))].map(
-            (entityId) => ({ observationId: item.observation.id, entityId }),
-          ),
+          [...new Set(item.entities.map((e) => idOf.get(entityIdentity(e))!))].map((entityId) => ({
+            observationId: item.observation.id,
+            entityId,
+          })),
         ),
       }),
       linked.length === 0

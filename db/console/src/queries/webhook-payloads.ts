@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { type Executor, rowsOf } from "../client";
+import { type Executor, jsonOf, rowsOf } from "../client";
 import {
   type NewWebhookPayload,
   type OutboxEvent,
@@ -181,16 +181,14 @@ export async function claimDuePayloads(
     )
     returning id, workspace_id, event, step_state, attempts, next_attempt_at, seq`),
   );
-  const json = <T>(value: T | string): T =>
-    typeof value === "string" ? (JSON.parse(value) as T) : value;
   return (
     rows
       .map(
         (r): ClaimedPayload => ({
           id: r.id,
           workspaceId: r.workspace_id,
-          event: r.event === null ? null : json(r.event),
-          stepState: json(r.step_state),
+          event: r.event === null ? null : jsonOf(r.event),
+          stepState: jsonOf(r.step_state),
           attempts: Number(r.attempts),
           nextAttemptAt: new Date(r.next_attempt_at),
           seq: Number(r.seq),
