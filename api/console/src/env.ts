@@ -45,6 +45,11 @@ export const env = createEnv({
       )
       .optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    SEARCH_RATE_LIMIT_PER_MINUTE: z.coerce
+      .number({ message: "SEARCH_RATE_LIMIT_PER_MINUTE must be a number of requests, e.g. 600" })
+      .int()
+      .min(1)
+      .default(600),
     /** Set by pnpm to the directory `pnpm cli` was run from, so relative paths mean what the user typed. */
     INIT_CWD: z.string().optional(),
     SENTRY_URL: z

@@ -12,3 +12,4 @@ export { handleWebhook, methodNotAllowed } from "./webhooks/handle";
 export { receiveWebhook } from "./webhooks/receive";
 export type { WorkflowEngine } from "./workflows/engine";
 export * from "./workflows/types";
+export { handleSearch, searchMethodNotAllowed } from "./search/http";

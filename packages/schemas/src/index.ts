@@ -1,2 +1,3 @@
 export * from "./events";
 export * from "./source-event";
+export * from "./search";

@@ -9,3 +9,4 @@ export * from "./relationships";
 export * from "./sentry-installations";
 export * from "./webhook-payloads";
 export * from "./workspaces";
+export * from "./search";

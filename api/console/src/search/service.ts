@@ -1,0 +1,206 @@
+import { listActorsByIds } from "@db/console";
+import type { EmbeddingProvider } from "@repo/embeddings";
+import type { SearchLatency, SearchPath, SearchRequest, SearchResponse } from "@repo/schemas";
+import {
+  acceptFilter,
+  actorPath,
+  analyzeQuery,
+  entityPath,
+  fuse,
+  type PathHit,
+  type PathResults,
+  rerank,
+  SEARCH_WEIGHTS,
+  scopePath,
+  toResult,
+} from "@repo/search";
+import type { WorkflowDeps } from "../workflows/types";
+import type { Corpora } from "./corpora";
+import { type ClusterContext, clusterPath, vectorPath } from "./vector-paths";
+
+/** Each path answers within its budget or is reported as timed out; the others still answer. */
+const PATH_TIMEOUT_MS: Record<SearchPath, number> = {
+  vector: 3000,
+  entity: 1000,
+  lexical: 1000,
+  cluster: 3000,
+  actor: 1000,
+};
+
+export interface SearchDeps extends WorkflowDeps {
+  corpora: Corpora;
+  embeddings: EmbeddingProvider;
+}
+
+type PathOutcome =
+  | { status: "ok"; hits: PathHit[]; ms: number }
+  | { status: "error" | "timeout"; error: string; ms: number };
+
+async function timed(path: SearchPath, run: () => Promise<PathHit[]>): Promise<PathOutcome> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), PATH_TIMEOUT_MS[path]);
+  });
+  try {
+    const outcome = await Promise.race([run(), timeout]);
+    const ms = performance.now() - started;
+    if (outcome === "timeout") {
+      return { status: "timeout", error: `no answer within ${PATH_TIMEOUT_MS[path]} ms`, ms };
+    }
+    return { status: "ok", hits: outcome, ms };
+  } catch (error) {
+    // A failing path is reported, never fatal: the message names the failure, never a secret.
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: "error", error: message.slice(0, 200), ms: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const ms = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Runs one search for one workspace: the five paths in parallel, weighted fusion, the reranker of the
+ * mode, grouping, then the response. The workspace comes from the caller's verified API key only.
+ */
+export async function runSearch(
+  deps: SearchDeps,
+  params: { workspaceId: string; request: SearchRequest; requestId: string; authMs: number },
+): Promise<SearchResponse> {
+  const started = performance.now();
+  const { request, workspaceId } = params;
+  const corpus = await deps.corpora.get(workspaceId);
+  const analysis = analyzeQuery(corpus, request.query);
+  const accept = acceptFilter(corpus, request.filters);
+  const depth = SEARCH_WEIGHTS.depth;
+
+  let embeddingMs = 0;
+  const queryVector = (async () => {
+    const t = performance.now();
+    try {
+      const [vector] = await deps.embeddings.embed([request.query], "query");
+      return vector!;
+    } finally {
+      embeddingMs = performance.now() - t;
+    }
+  })();
+  // Both vector-backed paths wait on one embedding; a failed embedding fails both, and only them.
+  queryVector.catch(() => {});
+  let clusters: ClusterContext[] = [];
+  const [vector, entity, lexical, cluster, actor] = await Promise.all([
+    timed("vector", async () =>
+      vectorPath({
+        vectors: deps.vectors,
+        workspaceId,
+        corpus,
+        queryVector: await queryVector,
+        accept,
+        limit: depth,
+      }),
+    ),
+    timed("entity", async () => {
+      const exact = entityPath(corpus, analysis, accept, depth);
+      const seen = new Set(exact.map((h) => h.doc));
+      return [
+        ...exact,
+        ...scopePath(corpus, analysis, accept, depth).filter((h) => !seen.has(h.doc)),
+      ];
+    }),
+    timed("lexical", async () =>
+      corpus.lexical
+        .search(analysis.terms, { limit: depth, accept })
+        .map((h) => ({ doc: h.doc, score: h.score, matched: h.matched.join(" ") })),
+    ),
+    timed("cluster", async () => {
+      const found = await clusterPath({
+        db: deps.db,
+        workspaceId,
+        corpus,
+        queryVector: await queryVector,
+        accept,
+        limit: depth,
+      });
+      clusters = found.clusters;
+      return found.hits;
+    }),
+    timed("actor", async () => actorPath(corpus, analysis, accept, depth)),
+  ]);
+  const outcomes = { vector, entity, lexical, cluster, actor } satisfies Record<
+    SearchPath,
+    PathOutcome
+  >;
+
+  const fuseStarted = performance.now();
+  const results: PathResults = {};
+  for (const [path, outcome] of Object.entries(outcomes) as [SearchPath, PathOutcome][]) {
+    if (outcome.status === "ok") results[path] = outcome.hits;
+  }
+  const fused = fuse(corpus, results, analysis, { groupBy: request.groupBy, now: Date.now() });
+  const fuseMs = performance.now() - fuseStarted;
+
+  const rerankStarted = performance.now();
+  // `thorough` asks for an LLM judge; without one configured it runs as balanced, and says so.
+  const mode = request.mode === "thorough" ? "balanced" : request.mode;
+  const ranked = rerank(corpus, fused, analysis, mode);
+  const rerankMs = performance.now() - rerankStarted;
+
+  const enrichStarted = performance.now();
+  const page = ranked.slice(request.offset, request.offset + request.limit);
+  const queryTerms = new Set(analysis.terms.map((t) => t.term));
+  const data = page.map((r) =>
+    toResult(corpus, r, {
+      queryTerms,
+      highlights: request.includeHighlights,
+      explain: request.explain,
+    }),
+  );
+  let relevantActors: SearchResponse["context"]["relevantActors"] = [];
+  if (request.includeContext) {
+    const actorIds = new Set<string>();
+    for (const r of page) {
+      const actorId = corpus.docs[r.doc]!.actor?.id;
+      if (actorId) actorIds.add(actorId);
+    }
+    relevantActors = await listActorsByIds(deps.db, { workspaceId, ids: [...actorIds] });
+  }
+  const enrichMs = performance.now() - enrichStarted;
+
+  const latency: SearchLatency = {
+    auth: ms(params.authMs),
+    embedding: ms(embeddingMs),
+    vector: ms(vector.ms),
+    entity: ms(entity.ms),
+    lexical: ms(lexical.ms),
+    cluster: ms(cluster.ms),
+    actor: ms(actor.ms),
+    fuse: ms(fuseMs),
+    rerank: ms(rerankMs),
+    enrich: ms(enrichMs),
+    total: ms(params.authMs + performance.now() - started),
+  };
+  return {
+    data,
+    context: {
+      clusters: request.includeContext ? clusters : [],
+      relevantActors,
+    },
+    meta: {
+      total: ranked.length,
+      limit: request.limit,
+      offset: request.offset,
+      took: latency.total,
+      mode,
+      paths: Object.fromEntries(
+        Object.entries(outcomes).map(([path, o]) => [
+          path,
+          o.status === "ok"
+            ? { status: "ok", hits: o.hits.length }
+            : { status: o.status, hits: 0, error: o.error },
+        ]),
+      ) as SearchResponse["meta"]["paths"],
+    },
+    latency,
+    requestId: params.requestId,
+  };
+}

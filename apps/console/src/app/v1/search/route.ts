@@ -1,0 +1,7 @@
+import { handleSearch, searchMethodNotAllowed } from "@api/console";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export const POST = (request: Request) => handleSearch(request);
+export const GET = searchMethodNotAllowed;

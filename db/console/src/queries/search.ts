@@ -1,0 +1,145 @@
+import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import {
+  actors,
+  type Cluster,
+  clusters,
+  entities,
+  type ObservationReference,
+  observationEntities,
+  observations,
+} from "../schema";
+
+/** An observation as search holds it in memory: its row, its actor and its entity keys. */
+export interface SearchDocumentRow {
+  id: string;
+  seq: number;
+  source: string;
+  sourceType: string;
+  observationType: string;
+  status: string;
+  title: string;
+  body: string;
+  snippet: string;
+  url: string | null;
+  occurredAt: string;
+  significance: number;
+  actor: { id: string; name: string; email: string | null } | null;
+  clusterId: string | null;
+  references: ObservationReference[];
+  threadKeys: string[];
+  metadata: Record<string, unknown>;
+  entities: { category: string; key: string }[];
+}
+
+/**
+ * A workspace's observations captured after `afterSeq`, in capture order: how search's in-memory corpus
+ * catches up. Scoped to one workspace by construction; nothing here can read another's rows.
+ */
+export async function listSearchDocuments(
+  db: Executor,
+  params: { workspaceId: string; afterSeq: number; limit: number },
+): Promise<SearchDocumentRow[]> {
+  const rows = await db
+    .select({
+      observation: observations,
+      actorName: actors.name,
+      actorEmail: actors.email,
+    })
+    .from(observations)
+    .leftJoin(actors, eq(actors.id, observations.actorId))
+    .where(
+      and(eq(observations.workspaceId, params.workspaceId), gt(observations.seq, params.afterSeq)),
+    )
+    .orderBy(asc(observations.seq))
+    .limit(params.limit);
+  if (rows.length === 0) return [];
+  const links = await db
+    .select({
+      observationId: observationEntities.observationId,
+      category: entities.category,
+      key: entities.key,
+    })
+    .from(observationEntities)
+    .innerJoin(entities, eq(entities.id, observationEntities.entityId))
+    .where(
+      inArray(
+        observationEntities.observationId,
+        rows.map((r) => r.observation.id),
+      ),
+    );
+  const byObservation = new Map<string, { category: string; key: string }[]>();
+  for (const link of links) {
+    const list = byObservation.get(link.observationId) ?? [];
+    list.push({ category: link.category, key: link.key });
+    byObservation.set(link.observationId, list);
+  }
+  return rows.map(({ observation: o, actorName, actorEmail }) => ({
+    id: o.id,
+    seq: o.seq,
+    source: o.source,
+    sourceType: o.sourceType,
+    observationType: o.observationType,
+    status: o.status,
+    title: o.title,
+    body: o.body,
+    snippet: o.snippet,
+    url: o.url,
+    occurredAt: o.occurredAt.toISOString(),
+    significance: o.significance,
+    actor: o.actorId && actorName ? { id: o.actorId, name: actorName, email: actorEmail } : null,
+    clusterId: o.clusterId,
+    references: o.references,
+    threadKeys: o.threadKeys,
+    metadata: o.metadata,
+    entities: (byObservation.get(o.id) ?? []).sort(
+      (a, b) => a.category.localeCompare(b.category) || a.key.localeCompare(b.key),
+    ),
+  }));
+}
+
+/**
+ * How many observations a workspace has up to a capture `seq`: a corpus caught up to that seq holding
+ * more saw rows deleted, holding fewer missed a row that committed late.
+ */
+export async function countObservations(
+  db: Executor,
+  params: { workspaceId: string; upToSeq?: number },
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(observations)
+    .where(
+      and(
+        eq(observations.workspaceId, params.workspaceId),
+        params.upToSeq === undefined ? undefined : lte(observations.seq, params.upToSeq),
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
+/** Open clusters for the cluster path, most recently active first. */
+export function listSearchClusters(
+  db: Executor,
+  params: { workspaceId: string; limit: number },
+): Promise<Cluster[]> {
+  return db
+    .select()
+    .from(clusters)
+    .where(and(eq(clusters.workspaceId, params.workspaceId), eq(clusters.status, "open")))
+    .orderBy(desc(clusters.lastSeenAt), clusters.id)
+    .limit(params.limit);
+}
+
+/** The workspace's actors by observation count: the context of a search that names none. */
+export function listActorsByIds(
+  db: Executor,
+  params: { workspaceId: string; ids: readonly string[] },
+) {
+  if (params.ids.length === 0) return Promise.resolve([]);
+  return db
+    .select({ id: actors.id, name: actors.name, observationCount: actors.observationCount })
+    .from(actors)
+    .where(and(eq(actors.workspaceId, params.workspaceId), inArray(actors.id, [...params.ids])))
+    .orderBy(desc(actors.observationCount));
+}

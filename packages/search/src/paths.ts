@@ -1,0 +1,173 @@
+import type { SearchCorpus, SubjectState } from "./corpus";
+import { metaString, type Subject, subjectKey } from "./document";
+import type { QueryAnalysis, WantedState } from "./query";
+
+/**
+ * The retrieval paths that run over the in-memory corpus. Each returns documents best first with a score
+ * and what matched; the vector and cluster paths, which need the embedder and the stores, live with the
+ * service. `accept` applies the request's filters.
+ */
+export interface PathHit {
+  doc: number;
+  score: number;
+  matched: string;
+}
+
+type Accept = (doc: number) => boolean;
+
+/** Short ids outrank error types and files, which outrank functions and the rest: how much each identifies. */
+const CATEGORY_WEIGHT: Record<string, number> = {
+  short_id: 3,
+  error_type: 1.5,
+  file: 1.5,
+  function: 1.3,
+  endpoint: 1.3,
+  env_var: 1.2,
+  commit: 2,
+  release: 1,
+  handle: 1,
+  email: 1,
+};
+
+/**
+ * Entity path: documents carrying an entity the query names (exactly, by file name, or fuzzily), and
+ * Sentry's numeric issue ids. A document carrying several named entities ranks above one carrying one;
+ * rare entities count for more than common ones.
+ */
+export function entityPath(
+  corpus: SearchCorpus,
+  analysis: QueryAnalysis,
+  accept: Accept,
+  limit: number,
+): PathHit[] {
+  const scores = new Map<number, { score: number; matched: string[] }>();
+  const credit = (doc: number, score: number, matched: string) => {
+    if (!accept(doc)) return;
+    const entry = scores.get(doc);
+    if (entry) {
+      entry.score += score;
+      entry.matched.push(matched);
+    } else scores.set(doc, { score, matched: [matched] });
+  };
+  const total = Math.max(corpus.size, 1);
+  for (const match of analysis.identifiers) {
+    const { entry } = match;
+    const rarity = Math.log(1 + total / entry.docs.length) / Math.log(1 + total);
+    const score = match.strength * (CATEGORY_WEIGHT[entry.category] ?? 1) * (0.5 + rarity);
+    for (const doc of entry.docs) credit(doc, score, `${entry.category}:${entry.key}`);
+  }
+  for (const number of analysis.issueNumbers) {
+    const subject: Subject = { type: "issue", id: number };
+    const members = corpus.membersOf(subject);
+    for (const doc of members) credit(doc, 3, `issue:${number}`);
+  }
+  return ranked(corpus, scores, limit);
+}
+
+/**
+ * Actor path: what the people the query names did, in the role it asks about: issues they are assigned
+ * now, issues they resolved, comments they wrote, or (no role) anything they touched.
+ */
+export function actorPath(
+  corpus: SearchCorpus,
+  analysis: QueryAnalysis,
+  accept: Accept,
+  limit: number,
+): PathHit[] {
+  const scores = new Map<number, { score: number; matched: string[] }>();
+  for (const { person, role } of analysis.people) {
+    const states = new Map<string, SubjectState>();
+    for (const doc of person.docs) {
+      if (!accept(doc)) continue;
+      const d = corpus.docs[doc]!;
+      const byThem = d.actor !== null && d.actor.name === person.name;
+      let score = 0;
+      switch (role) {
+        case "commenter":
+          score = byThem && d.sourceType.startsWith("comment.") ? 1 : 0;
+          break;
+        case "resolver":
+          score = byThem && d.sourceType.endsWith(".resolved") ? 1 : 0;
+          break;
+        case "assignee": {
+          const subject = corpus.subjectOf(doc);
+          const key = subjectKey(subject);
+          const state = states.get(key) ?? corpus.stateOf(subject);
+          states.set(key, state);
+          score = state.assignee === person.name ? 1 : 0;
+          break;
+        }
+        case "any":
+          score = byThem ? 1 : metaString(d, "assigneeName") === person.name ? 0.8 : 0;
+          break;
+        default: {
+          const unknown: never = role;
+          throw new Error(`unknown role ${String(unknown)}`);
+        }
+      }
+      if (score === 0) continue;
+      const entry = scores.get(doc);
+      if (entry) entry.score += score;
+      else scores.set(doc, { score, matched: [`${person.name} (${role})`] });
+    }
+  }
+  return ranked(corpus, scores, limit);
+}
+
+/** Whether an issue's current state is one the query asks for. */
+export function stateMatches(state: SubjectState, wanted: readonly WantedState[]): boolean {
+  if (state.subject.type !== "issue") return false;
+  return wanted.some((w) =>
+    w === "unassigned"
+      ? state.assignee === null && state.state === "unresolved"
+      : state.state === w,
+  );
+}
+
+/**
+ * Scope: when a query names projects or platforms together with issue states ("ignored issues in
+ * search-service", "what got fixed in inventory sync"), the issues in that scope and state, most
+ * significant first. A scope without a state is too broad to be a path and is left to the reranker.
+ */
+export function scopePath(
+  corpus: SearchCorpus,
+  analysis: QueryAnalysis,
+  accept: Accept,
+  limit: number,
+): PathHit[] {
+  if (analysis.states.length === 0) return [];
+  if (analysis.projects.length === 0 && analysis.platforms.length === 0) return [];
+  const scores = new Map<number, { score: number; matched: string[] }>();
+  const seen = new Set<string>();
+  for (let doc = corpus.size - 1; doc >= 0; doc--) {
+    const d = corpus.docs[doc]!;
+    if (!d.sourceType.startsWith("issue.") || !accept(doc)) continue;
+    const subject = corpus.subjectOf(doc);
+    const key = subjectKey(subject);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const state = corpus.stateOf(subject);
+    if (!stateMatches(state, analysis.states)) continue;
+    const inProject = state.project !== null && analysis.projects.includes(state.project);
+    const onPlatform = state.platform !== null && analysis.platforms.includes(state.platform);
+    if (!inProject && !onPlatform) continue;
+    scores.set(doc, { score: d.significance / 100, matched: [`${state.project}:${state.state}`] });
+  }
+  return ranked(corpus, scores, limit);
+}
+
+function ranked(
+  corpus: SearchCorpus,
+  scores: Map<number, { score: number; matched: string[] }>,
+  limit: number,
+): PathHit[] {
+  return [...scores]
+    .map(([doc, { score, matched }]) => ({ doc, score, matched: [...new Set(matched)].join(", ") }))
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        corpus.docs[b.doc]!.significance - corpus.docs[a.doc]!.significance ||
+        b.doc - a.doc,
+    )
+    .slice(0, limit);
+}
