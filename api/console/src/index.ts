@@ -8,8 +8,13 @@ export {
   openDatabaseFromEnv,
   type Runtime,
 } from "./runtime";
+export {
+  handleSearch,
+  type SearchOptions,
+  type SearchRuntime,
+  searchMethodNotAllowed,
+} from "./search/http";
 export { handleWebhook, methodNotAllowed } from "./webhooks/handle";
 export { receiveWebhook } from "./webhooks/receive";
 export type { WorkflowEngine } from "./workflows/engine";
 export * from "./workflows/types";
-export { handleSearch, searchMethodNotAllowed } from "./search/http";

@@ -16,14 +16,17 @@ interface SearchState {
   touched: Map<string, number>;
 }
 
-const states = new WeakMap<Runtime, SearchState>();
+/** What a search needs of the console's runtime. */
+export type SearchRuntime = Pick<Runtime, "db" | "vectors" | "embeddings">;
 
-function stateOf(runtime: Runtime): SearchState {
+const states = new WeakMap<SearchRuntime, SearchState>();
+
+function stateOf(runtime: SearchRuntime, options: SearchOptions): SearchState {
   let state = states.get(runtime);
   if (!state) {
     state = {
       corpora: new Corpora(runtime.db),
-      limiter: new RateLimiter(env.SEARCH_RATE_LIMIT_PER_MINUTE),
+      limiter: new RateLimiter(options.rateLimitPerMinute ?? env.SEARCH_RATE_LIMIT_PER_MINUTE),
       touched: new Map(),
     };
     states.set(runtime, state);
@@ -37,12 +40,21 @@ function stateOf(runtime: Runtime): SearchState {
  * body over 64 KiB; 400 INVALID_JSON; 400 VALIDATION_ERROR with zod's issues; 500 INTERNAL_ERROR only for
  * our own failures. The Authorization header is never logged.
  */
-export async function handleSearch(request: Request, runtime?: Runtime): Promise<Response> {
+export interface SearchOptions {
+  /** Overrides SEARCH_RATE_LIMIT_PER_MINUTE for this runtime (read when its state is first made). */
+  rateLimitPerMinute?: number;
+}
+
+export async function handleSearch(
+  request: Request,
+  runtime?: SearchRuntime,
+  options: SearchOptions = {},
+): Promise<Response> {
   const requestId = requestIdOf(request);
   const started = performance.now();
   try {
     const rt = runtime ?? (await getRuntime());
-    const state = stateOf(rt);
+    const state = stateOf(rt, options);
     const key = await authenticate(rt.db, request.headers.get("authorization"), state.touched);
     if (!key) {
       return errorResponse(
