@@ -1,3 +1,4 @@
 export * from "./events";
-export * from "./source-event";
+export * from "./openapi";
 export * from "./search";
+export * from "./source-event";

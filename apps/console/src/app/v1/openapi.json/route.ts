@@ -1,0 +1,5 @@
+import { openApiDocument } from "@repo/schemas";
+
+export const dynamic = "force-static";
+
+export const GET = () => Response.json(openApiDocument());
