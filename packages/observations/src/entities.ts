@@ -60,6 +60,21 @@ const FILE_PATH =
 const FILE_PATH_EXACT =
   /^(?:\.{1,2}\/|\/)?[\w@.[\]-]+(?:\/[\w@.[\]-]+)+\.[A-Za-z][A-Za-z0-9]{0,5}$/;
 
+/**
+ * A bare file name with a source-code extension (`QueryExecutor.java`, `tokens.py`): Java, Swift and
+ * Python frames name files without a directory. Only with a known extension, or `2.4.1` would be a file.
+ */
+const SOURCE_EXTENSIONS =
+  "java|kt|kts|scala|groovy|py|rb|go|rs|swift|m|mm|c|cc|cpp|h|hpp|cs|fs|php|ex|exs|erl|dart|js|jsx|mjs|cjs|ts|tsx|vue|svelte";
+const BARE_SOURCE_FILE = new RegExp(
+  `^[A-Za-z_][\\w@-]*(?:\\.[\\w@-]+)*\\.(?:${SOURCE_EXTENSIONS})$`,
+);
+/** A bare source file opening a stack frame or location: `QueryExecutor.java in execute`. */
+const FRAME_FILE = new RegExp(
+  `(?<![\\w./@-])([A-Za-z_][\\w@-]*\\.(?:${SOURCE_EXTENSIONS}))[ \\t]+in[ \\t]`,
+  "g",
+);
+
 /** `<file or module> in <function>`: how stack frames and culprits name the code that threw. */
 const IN_FUNCTION = /[\w$@[\]-]*[./][\w$./@[\]-]*[ \t]+in[ \t]+([A-Za-z_$][\w$.:]*)/g;
 /** `at fn (file:line:col)`, a JavaScript stack line. */
@@ -236,7 +251,9 @@ function fromMetadata(entities: EntitySet, event: SourceEvent): void {
   entities.add("error_type", metaString(event, "errorType"));
   // Providers put non-paths here too (`webpack/runtime/css loading`): same shape rule as in text.
   const filename = metaString(event, "filename");
-  if (filename && FILE_PATH_EXACT.test(filename)) entities.add("file", filename);
+  if (filename && (FILE_PATH_EXACT.test(filename) || BARE_SOURCE_FILE.test(filename))) {
+    entities.add("file", filename);
+  }
   const fn = metaString(event, "function");
   if (fn && !fn.includes("<")) entities.add("function", fn);
   const culpritCall = metaString(event, "culprit")?.match(CULPRIT_CALL)?.[1];
@@ -255,6 +272,7 @@ function fromText(entities: EntitySet, text: string): void {
   }
   for (const match of text.matchAll(ERROR_TYPE)) entities.add("error_type", match[1]);
   for (const match of text.matchAll(FILE_PATH)) entities.add("file", match[1]);
+  for (const match of text.matchAll(FRAME_FILE)) entities.add("file", match[1]);
   for (const pattern of [IN_FUNCTION, AT_FUNCTION, CALL_WITH_PATH]) {
     for (const match of text.matchAll(pattern)) {
       const fn = match[1]?.replace(/[.:]+$/, "");

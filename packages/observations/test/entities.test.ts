@@ -217,6 +217,26 @@ describe("extractEntities", () => {
     expect([...ranks].sort((x, y) => x - y)).toEqual(ranks);
   });
 
+  it("reads bare source files of Java, Python and Swift frames, never version numbers", () => {
+    const entities = extractEntities(
+      makeEvent({
+        title: "SocketTimeoutException: 30,000 milliseconds timeout",
+        body: [
+          "Location: QueryExecutor.java in execute",
+          "Top in-app frames (innermost first):",
+          "  AnalyticsTracker.swift in AnalyticsTracker.track(_:properties:) at line 363",
+          "Release: 2.4.1 in production",
+        ].join("\n"),
+        metadata: { filename: "tokens.py", function: "refresh" },
+      }),
+    );
+    expect(keys(entities, "file")).toEqual([
+      "AnalyticsTracker.swift",
+      "QueryExecutor.java",
+      "tokens.py",
+    ]);
+  });
+
   it("recognises short ids by shape", () => {
     for (const id of ["PAYMENTS-API-1F", "CHECKOUT-7", "FRONT-END-9", "SEARCH-SERVICE-5Y"]) {
       expect(looksLikeShortId(id), id).toBe(true);

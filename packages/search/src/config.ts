@@ -30,14 +30,15 @@ export const SEARCH_WEIGHTS = {
   significance: { base: 0.85, span: 0.3 },
   /** Feature reranker (balanced mode), added to the fused score normalised to [0, 1]. */
   rerank: {
-    identifier: 0.6,
+    identifier: 1,
     titleCoverage: 0.3,
     stateMatch: 0.35,
     stateMismatch: -0.35,
-    scopeMatch: 0.25,
-    scopeMismatch: -0.25,
+    scopeMatch: 0.15,
+    scopeMismatch: -0.1,
     actor: 0.4,
-    alert: 0.15,
+    alert: 0.3,
+    issueAlerted: 0.1,
   },
   /** Per-path candidate depth before fusion. */
   depth: 100,

@@ -50,6 +50,7 @@ export class SearchCorpus {
   /** Sentry names an issue by numeric id in error and comment payloads, by short id elsewhere. */
   private readonly shortIds = new Map<string, string>();
   private readonly numericIds = new Map<string, string>();
+  private readonly platforms = new Map<string, string>();
   private highestSeq = 0;
 
   get watermark(): number {
@@ -86,6 +87,9 @@ export class SearchCorpus {
         this.shortIds.set(issueId, shortId);
         this.numericIds.set(shortId, issueId);
       }
+      const project = metaString(doc, "project");
+      const platform = metaString(doc, "platform");
+      if (project && platform) this.platforms.set(project, platform);
       if (doc.actor) this.person(doc.actor.name, doc.actor.email, n);
       const assignee = metaString(doc, "assigneeName");
       if (assignee) this.person(assignee, metaString(doc, "assignee") ?? null, n);
@@ -102,6 +106,11 @@ export class SearchCorpus {
     }
     if (!person.email && email) person.email = email;
     if (person.docs.at(-1) !== doc) person.docs.push(doc);
+  }
+
+  /** Each project with the platform its events report (Sentry's `platform`), as last seen. */
+  projectPlatforms(): Map<string, string> {
+    return this.platforms;
   }
 
   /** What a document is about: the alert it reports, else the issue of its thread, else itself. */

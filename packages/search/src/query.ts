@@ -144,22 +144,36 @@ export function analyzeQuery(corpus: SearchCorpus, query: string): QueryAnalysis
   const identifiers = corpus.entities
     .match(identifierCandidates(query))
     .filter((m) => m.entry.category !== "project")
-    .map((m) =>
-      m.how === "exact" && !looksLikeIdentifier(m.candidate) && !looksLikeIdentifier(m.entry.key)
-        ? { ...m, strength: m.strength * 0.5 }
-        : m,
+    .filter(
+      (m) =>
+        m.how !== "exact" || looksLikeIdentifier(m.candidate) || looksLikeIdentifier(m.entry.key),
     );
   const platforms = new Set<string>();
   for (const [pattern, names] of PLATFORM_WORDS)
     if (pattern.test(text)) for (const n of names) platforms.add(n);
+  const projects = new Set(projectsNamed(corpus, plain));
+  // A platform named ("iOS", "backend") scopes to the projects that run on it.
+  if (platforms.size > 0) {
+    for (const [project, platform] of corpus.projectPlatforms()) {
+      if (platforms.has(platform)) projects.add(project);
+    }
+  }
+  const issueNumbers = (query.match(/\b\d{6,}\b/g) ?? []).filter((n) => !n.startsWith("0"));
+  // A query about one named issue ("is ADMIN-DASHBOARD-43 fixed") asks about its state; it does not
+  // ask for other fixed issues of the project its id happens to spell.
+  const anchored =
+    issueNumbers.length > 0 ||
+    identifiers.some((m) => m.entry.category === "short_id" && m.strength >= 0.9);
   return {
     text: query,
     terms: corpus.lexical.expand(query),
     identifiers,
-    issueNumbers: (query.match(/\b\d{6,}\b/g) ?? []).filter((n) => !n.startsWith("0")),
-    states: STATE_WORDS.filter(([pattern]) => pattern.test(text)).map(([, state]) => state),
-    projects: projectsNamed(corpus, plain),
-    platforms: [...platforms],
+    issueNumbers,
+    states: anchored
+      ? []
+      : STATE_WORDS.filter(([pattern]) => pattern.test(text)).map(([, state]) => state),
+    projects: anchored ? [] : [...projects],
+    platforms: anchored ? [] : [...platforms],
     people: peopleNamed(corpus, plain, text),
     alerts: ALERT_WORDS.test(text),
   };

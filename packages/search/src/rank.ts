@@ -130,23 +130,20 @@ export function rerank(
       if (c.state && analysis.states.length > 0 && c.state.subject.type === "issue") {
         features.state = stateMatches(c.state, analysis.states) ? w.stateMatch : w.stateMismatch;
       }
-      const scope = analysis.projects.length + analysis.platforms.length > 0;
+      const scope = analysis.projects.length > 0;
       if (scope) {
         const doc = corpus.docs[c.doc]!;
         const project = c.state?.project ?? (doc.metadata.project as string | undefined) ?? null;
-        const platform = c.state?.platform ?? (doc.metadata.platform as string | undefined) ?? null;
-        const inScope =
-          (project !== null && analysis.projects.includes(project)) ||
-          (platform !== null && analysis.platforms.includes(platform));
+        const inScope = project !== null && analysis.projects.includes(project);
         features.scope = inScope ? w.scopeMatch : w.scopeMismatch;
       }
       if (c.explain.paths.actor) features.actor = w.actor;
       if (analysis.alerts) {
-        const alerted = [...members].some((d) => {
-          const t = corpus.docs[d]!.sourceType;
-          return t.startsWith("event_alert.") || t.startsWith("metric_alert.");
-        });
-        if (alerted) features.alert = w.alert;
+        // A metric alert is the alert itself; an issue only fired one.
+        if (c.state?.subject.type === "alert") features.alert = w.alert;
+        else if ([...members].some((d) => corpus.docs[d]!.sourceType.startsWith("event_alert."))) {
+          features.alert = w.issueAlerted;
+        }
       }
     }
     const total = Object.values(features).reduce((a, b) => a + b, 0);

@@ -29,6 +29,8 @@ export function fold(text: string): string {
 
 /** A light English stemmer: enough to meet `errors`/`error`, `crashes`/`crash`, `failing`/`fail`. */
 export function stem(word: string): string {
+  // `429s`, `500s`: a plural of a status code is the code.
+  if (/^\d+s$/.test(word)) return word.slice(0, -1);
   if (word.length <= 3 || /\d/.test(word)) return word;
   if (word.endsWith("ies") && word.length > 4) return `${word.slice(0, -3)}y`;
   if (/(?:ss|us|is)$/.test(word)) return word;
