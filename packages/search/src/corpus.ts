@@ -51,6 +51,11 @@ export class SearchCorpus {
   private readonly shortIds = new Map<string, string>();
   private readonly numericIds = new Map<string, string>();
   private readonly platforms = new Map<string, string>();
+  /** Issue and alert subjects per project, for scoped questions ("ignored issues in search-service"). */
+  private readonly projectSubjects = new Map<string, Map<string, Subject>>();
+  private readonly clusterMembers = new Map<string, number[]>();
+  /** Subject states computed since the last `add`: a state changes only when documents arrive. */
+  private readonly states = new Map<string, SubjectState>();
   private highestSeq = 0;
 
   get watermark(): number {
@@ -66,6 +71,7 @@ export class SearchCorpus {
   }
 
   add(documents: readonly SearchDocument[]): void {
+    if (documents.length > 0) this.states.clear();
     for (const doc of documents) {
       if (this.ids.has(doc.id)) continue;
       const n = this.docs.length;
@@ -90,9 +96,23 @@ export class SearchCorpus {
       const project = metaString(doc, "project");
       const platform = metaString(doc, "platform");
       if (project && platform) this.platforms.set(project, platform);
+      if (doc.clusterId) push(this.clusterMembers, doc.clusterId, n);
       if (doc.actor) this.person(doc.actor.name, doc.actor.email, n);
       const assignee = metaString(doc, "assigneeName");
       if (assignee) this.person(assignee, metaString(doc, "assignee") ?? null, n);
+      const subject = this.subjectOf(n);
+      if (subject.type !== "observation") {
+        const projects = [project, ...((doc.metadata.projects as unknown[] | undefined) ?? [])];
+        for (const p of projects) {
+          if (typeof p !== "string" || p === "") continue;
+          let subjects = this.projectSubjects.get(p);
+          if (!subjects) {
+            subjects = new Map();
+            this.projectSubjects.set(p, subjects);
+          }
+          subjects.set(subjectKey(subject), subject);
+        }
+      }
     }
   }
 
@@ -111,6 +131,16 @@ export class SearchCorpus {
   /** Each project with the platform its events report (Sentry's `platform`), as last seen. */
   projectPlatforms(): Map<string, string> {
     return this.platforms;
+  }
+
+  /** Issue and alert subjects seen in a project. An error seen before its issue may be listed by numeric id. */
+  subjectsIn(project: string): Subject[] {
+    return [...(this.projectSubjects.get(project)?.values() ?? [])];
+  }
+
+  /** Documents of a capture cluster, in capture order. */
+  membersOfCluster(clusterId: string): readonly number[] {
+    return this.clusterMembers.get(clusterId) ?? [];
   }
 
   /** What a document is about: the alert it reports, else the issue of its thread, else itself. */
@@ -152,7 +182,17 @@ export class SearchCorpus {
     }
   }
 
-  stateOf(subject: Subject, members = this.membersOf(subject)): SubjectState {
+  stateOf(subject: Subject): SubjectState {
+    const key = subjectKey(subject);
+    let state = this.states.get(key);
+    if (!state) {
+      state = this.computeState(subject, this.membersOf(subject));
+      this.states.set(key, state);
+    }
+    return state;
+  }
+
+  private computeState(subject: Subject, members: number[]): SubjectState {
     const docs = members.map((n) => this.docs[n]!);
     const latest = <T>(pick: (d: SearchDocument) => T | undefined): T | undefined => {
       for (let i = docs.length - 1; i >= 0; i--) {

@@ -76,7 +76,6 @@ export function actorPath(
 ): PathHit[] {
   const scores = new Map<number, { score: number; matched: string[] }>();
   for (const { person, role } of analysis.people) {
-    const states = new Map<string, SubjectState>();
     for (const doc of person.docs) {
       if (!accept(doc)) continue;
       const d = corpus.docs[doc]!;
@@ -90,11 +89,7 @@ export function actorPath(
           score = byThem && d.sourceType.endsWith(".resolved") ? 1 : 0;
           break;
         case "assignee": {
-          const subject = corpus.subjectOf(doc);
-          const key = subjectKey(subject);
-          const state = states.get(key) ?? corpus.stateOf(subject);
-          states.set(key, state);
-          score = state.assignee === person.name ? 1 : 0;
+          score = corpus.stateOf(corpus.subjectOf(doc)).assignee === person.name ? 1 : 0;
           break;
         }
         case "any":
@@ -135,23 +130,23 @@ export function scopePath(
   accept: Accept,
   limit: number,
 ): PathHit[] {
-  if (analysis.states.length === 0) return [];
-  if (analysis.projects.length === 0 && analysis.platforms.length === 0) return [];
+  if (analysis.states.length === 0 || analysis.projects.length === 0) return [];
   const scores = new Map<number, { score: number; matched: string[] }>();
   const seen = new Set<string>();
-  for (let doc = corpus.size - 1; doc >= 0; doc--) {
-    const d = corpus.docs[doc]!;
-    if (!d.sourceType.startsWith("issue.") || !accept(doc)) continue;
-    const subject = corpus.subjectOf(doc);
-    const key = subjectKey(subject);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const state = corpus.stateOf(subject);
-    if (!stateMatches(state, analysis.states)) continue;
-    const inProject = state.project !== null && analysis.projects.includes(state.project);
-    const onPlatform = state.platform !== null && analysis.platforms.includes(state.platform);
-    if (!inProject && !onPlatform) continue;
-    scores.set(doc, { score: d.significance / 100, matched: [`${state.project}:${state.state}`] });
+  for (const project of analysis.projects) {
+    for (const subject of corpus.subjectsIn(project)) {
+      // An issue first listed by numeric id resolves to its short id once its issue event arrived.
+      const first = corpus.membersOf(subject)[0];
+      if (first === undefined) continue;
+      const state = corpus.stateOf(subject.type === "issue" ? corpus.subjectOf(first) : subject);
+      const key = subjectKey(state.subject);
+      if (seen.has(key) || !stateMatches(state, analysis.states)) continue;
+      seen.add(key);
+      const latest = [...state.members].reverse().find((doc) => accept(doc));
+      if (latest === undefined) continue;
+      const d = corpus.docs[latest]!;
+      scores.set(latest, { score: d.significance / 100, matched: [`${project}:${state.state}`] });
+    }
   }
   return ranked(corpus, scores, limit);
 }

@@ -89,6 +89,8 @@ describe("stem", () => {
     expect(stem("failing")).toBe("fail");
     expect(stem("indexed")).toBe("index");
     expect(stem("timeouts")).toBe(stem("timeout"));
+    // A plural of a status code is the code.
+    expect(stem("500s")).toBe("500");
   });
 
   it("leaves short words, numbers and words that only look inflected alone", () => {

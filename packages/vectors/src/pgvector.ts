@@ -110,13 +110,15 @@ function ddl(dimension: number, index: "hnsw" | "exact"): SQL[] {
 export function nearestSql(dimension: number, namespace: string, query: VectorQuery): SQL {
   return sql`
     with nearest as materialized (
-      select id, metadata, embedding <=> ${toVectorLiteral(query.vector)}::vector as distance
+      select id, ${query.includeMetadata === false ? sql`` : sql`metadata, `}embedding <=> ${toVectorLiteral(query.vector)}::vector as distance
       from ${sql.identifier(pgvectorTableName(dimension))}
       where namespace = ${namespace}${filterSql(parseFilter(query.filter))}
       order by distance
       limit ${query.topK}
     )
-    select id, metadata, 1 - distance as score from nearest order by distance, id`;
+    select id, ${query.includeMetadata === false ? sql`'{}'::jsonb as metadata` : sql`metadata`},
+      1 - distance as score
+    from nearest order by distance, id`;
 }
 
 async function detectIndex(db: PgvectorDatabase): Promise<"hnsw" | "exact"> {

@@ -119,7 +119,7 @@ export function createPineconeStore(options: PineconeStoreOptions): VectorStore 
       const response = await index.namespace(namespace).query({
         vector: query.vector,
         topK: query.topK,
-        includeMetadata: true,
+        includeMetadata: query.includeMetadata !== false,
         includeValues: false,
         // The SDK rejects an empty filter object, so omit it rather than send {}.
         ...(clauses.length > 0 ? { filter: query.filter } : {}),

@@ -26,6 +26,11 @@ export interface VectorQuery {
   vector: number[];
   topK: number;
   filter?: VectorFilter;
+  /**
+   * Default true. False returns matches with empty metadata: a caller that only needs ids (search reads
+   * the observation and view from the deterministic id) spares the store sending every record's metadata.
+   */
+  includeMetadata?: boolean;
 }
 
 /**
@@ -50,4 +55,12 @@ export type VectorView = "title" | "content" | "summary";
 /** Deterministic, so a retried upsert overwrites instead of duplicating. */
 export function vectorId(view: VectorView, observationId: string): string {
   return `obs_${view}_${observationId}`;
+}
+
+const VECTOR_ID = /^obs_(title|content|summary)_(.+)$/;
+
+/** The view and observation a vector id names; undefined for an id not made by `vectorId`. */
+export function parseVectorId(id: string): { view: VectorView; observationId: string } | undefined {
+  const match = VECTOR_ID.exec(id);
+  return match ? { view: match[1] as VectorView, observationId: match[2]! } : undefined;
 }

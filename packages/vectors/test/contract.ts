@@ -54,6 +54,19 @@ export function describeVectorStoreContract(
       expect(all.at(-1)?.score).toBeCloseTo(-1, 5);
     });
 
+    it("leaves metadata out when asked, with the same ids and scores", async () => {
+      const space = ns();
+      await store.upsert(space, [
+        rec("a", vec(1, 0), { view: "title" }),
+        rec("b", vec(0.6, 0.8), { view: "body" }),
+      ]);
+      const full = await store.query(space, { vector: vec(1, 0), topK: 2 });
+      const bare = await store.query(space, { vector: vec(1, 0), topK: 2, includeMetadata: false });
+      expect(bare.map((m) => [m.id, m.score])).toEqual(full.map((m) => [m.id, m.score]));
+      expect(Object.keys(full[0]!.metadata).length).toBeGreaterThan(0);
+      expect(bare.every((m) => Object.keys(m.metadata).length === 0)).toBe(true);
+    });
+
     it("upserts idempotently by id: a repeat overwrites, never duplicates", async () => {
       const space = ns();
       await store.upsert(space, [rec("a", vec(1, 0), { version: 1 }), rec("b", vec(0, 1))]);

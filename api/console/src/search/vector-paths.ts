@@ -1,7 +1,7 @@
-import { type Executor, listSearchClusters } from "@db/console";
+import { type Cluster, type Executor, listSearchClusters } from "@db/console";
 import { cosineSimilarity } from "@repo/embeddings";
 import type { PathHit, SearchCorpus } from "@repo/search";
-import type { VectorStore } from "@repo/vectors";
+import { parseVectorId, type VectorStore } from "@repo/vectors";
 
 /**
  * Vector path: the query's embedding against every view (title, content, summary) of the workspace's
@@ -19,18 +19,20 @@ export async function vectorPath(params: {
   const matches = await params.vectors.query(params.workspaceId, {
     vector: params.queryVector,
     topK: params.limit * 3,
+    // The deterministic id names the observation and view; the metadata would only be sent and dropped.
+    includeMetadata: false,
   });
   const best = new Map<number, PathHit>();
   for (const match of matches) {
-    const observationId = match.metadata.observationId;
-    if (typeof observationId !== "string") continue;
+    const named = parseVectorId(match.id);
+    if (!named) continue;
     // The namespace is the workspace; the corpus, filled only from this workspace's rows, is a second
     // guard: a match it does not know is never returned.
-    const doc = params.corpus.indexOf(observationId);
+    const doc = params.corpus.indexOf(named.observationId);
     if (doc === undefined || !params.accept(doc)) continue;
     const prior = best.get(doc);
     if (!prior || prior.score < match.score) {
-      best.set(doc, { doc, score: match.score, matched: `view:${String(match.metadata.view)}` });
+      best.set(doc, { doc, score: match.score, matched: `view:${named.view}` });
     }
   }
   return [...best.values()].sort((a, b) => b.score - a.score).slice(0, params.limit);
@@ -49,6 +51,21 @@ const CLUSTERS_CONSIDERED = 500;
 const CLUSTERS_USED = 3;
 
 /**
+ * Open clusters with their centroids, read once per corpus state: clusters change only when observations
+ * arrive, which moves the corpus's watermark.
+ */
+const clusterCache = new WeakMap<SearchCorpus, { watermark: number; rows: Promise<Cluster[]> }>();
+
+function clustersOf(db: Executor, workspaceId: string, corpus: SearchCorpus): Promise<Cluster[]> {
+  const cached = clusterCache.get(corpus);
+  if (cached && cached.watermark === corpus.watermark) return cached.rows;
+  const rows = listSearchClusters(db, { workspaceId, limit: CLUSTERS_CONSIDERED });
+  clusterCache.set(corpus, { watermark: corpus.watermark, rows });
+  rows.catch(() => clusterCache.delete(corpus));
+  return rows;
+}
+
+/**
  * Cluster path: the open clusters whose centroid is nearest the query, as context for the answer and as a
  * boost for their members (most significant first).
  */
@@ -60,28 +77,21 @@ export async function clusterPath(params: {
   accept: (doc: number) => boolean;
   limit: number;
 }): Promise<{ hits: PathHit[]; clusters: ClusterContext[] }> {
-  const rows = await listSearchClusters(params.db, {
-    workspaceId: params.workspaceId,
-    limit: CLUSTERS_CONSIDERED,
-  });
+  const rows = await clustersOf(params.db, params.workspaceId, params.corpus);
   const near = rows
     .filter((c) => c.centroid.length === params.queryVector.length)
     .map((c) => ({ cluster: c, score: cosineSimilarity(c.centroid, params.queryVector) }))
     .filter((c) => c.score >= CLUSTER_MIN_SIMILARITY)
     .sort((a, b) => b.score - a.score)
     .slice(0, CLUSTERS_USED);
-  const rank = new Map(near.map((c, i) => [c.cluster.id, { i, score: c.score }]));
   const hits: PathHit[] = [];
-  params.corpus.docs.forEach((doc, n) => {
-    const r = doc.clusterId ? rank.get(doc.clusterId) : undefined;
-    if (r && params.accept(n)) {
-      hits.push({
-        doc: n,
-        score: r.score * (0.5 + doc.significance / 200),
-        matched: doc.clusterId!,
-      });
+  for (const { cluster, score } of near) {
+    for (const n of params.corpus.membersOfCluster(cluster.id)) {
+      if (!params.accept(n)) continue;
+      const doc = params.corpus.docs[n]!;
+      hits.push({ doc: n, score: score * (0.5 + doc.significance / 200), matched: cluster.id });
     }
-  });
+  }
   return {
     hits: hits.sort((a, b) => b.score - a.score).slice(0, params.limit),
     clusters: near.map(({ cluster, score }) => ({

@@ -6,7 +6,7 @@ export { newId } from "./ids";
 export * from "./integrations";
 export * from "./observations";
 export * from "./relationships";
+export * from "./search";
 export * from "./sentry-installations";
 export * from "./webhook-payloads";
 export * from "./workspaces";
-export * from "./search";

@@ -119,11 +119,12 @@ export async function countObservations(
 }
 
 /** Open clusters for the cluster path, most recently active first. */
-export function listSearchClusters(
+export async function listSearchClusters(
   db: Executor,
   params: { workspaceId: string; limit: number },
 ): Promise<Cluster[]> {
-  return db
+  // Awaited here: a drizzle query is a thenable that runs again on every `then`, and callers cache this.
+  return await db
     .select()
     .from(clusters)
     .where(and(eq(clusters.workspaceId, params.workspaceId), eq(clusters.status, "open")))
@@ -132,12 +133,12 @@ export function listSearchClusters(
 }
 
 /** The workspace's actors by observation count: the context of a search that names none. */
-export function listActorsByIds(
+export async function listActorsByIds(
   db: Executor,
   params: { workspaceId: string; ids: readonly string[] },
-) {
-  if (params.ids.length === 0) return Promise.resolve([]);
-  return db
+): Promise<{ id: string; name: string; observationCount: number }[]> {
+  if (params.ids.length === 0) return [];
+  return await db
     .select({ id: actors.id, name: actors.name, observationCount: actors.observationCount })
     .from(actors)
     .where(and(eq(actors.workspaceId, params.workspaceId), inArray(actors.id, [...params.ids])))
