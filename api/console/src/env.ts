@@ -45,6 +45,10 @@ export const env = createEnv({
       )
       .optional(),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    SEARCH_JUDGE_MODEL: z
+      .string()
+      .min(1, "SEARCH_JUDGE_MODEL must be an OpenAI chat model id, e.g. gpt-4o-mini")
+      .default("gpt-4o-mini"),
     SEARCH_RATE_LIMIT_PER_MINUTE: z.coerce
       .number({ message: "SEARCH_RATE_LIMIT_PER_MINUTE must be a number of requests, e.g. 600" })
       .int()

@@ -5,6 +5,7 @@ import { getRuntime } from "../runtime";
 import { errorResponse, readBody, requestIdOf } from "../webhooks/http";
 import { authenticate, RateLimiter } from "./auth";
 import { Corpora } from "./corpora";
+import { createOpenAIJudge, type Judge } from "./judge";
 import { runSearch } from "./service";
 
 /** A query is at most 1,000 characters; a body far beyond that is not a search request. */
@@ -12,6 +13,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 interface SearchState {
   corpora: Corpora;
+  judge: Judge | undefined;
   limiter: RateLimiter;
   touched: Map<string, number>;
 }
@@ -26,6 +28,15 @@ function stateOf(runtime: SearchRuntime, options: SearchOptions): SearchState {
   if (!state) {
     state = {
       corpora: new Corpora(runtime.db),
+      judge:
+        options.judge ??
+        (env.OPENAI_API_KEY
+          ? createOpenAIJudge({
+              apiKey: env.OPENAI_API_KEY,
+              baseURL: env.OPENAI_BASE_URL,
+              model: env.SEARCH_JUDGE_MODEL,
+            })
+          : undefined),
       limiter: new RateLimiter(options.rateLimitPerMinute ?? env.SEARCH_RATE_LIMIT_PER_MINUTE),
       touched: new Map(),
     };
@@ -43,6 +54,8 @@ function stateOf(runtime: SearchRuntime, options: SearchOptions): SearchState {
 export interface SearchOptions {
   /** Overrides SEARCH_RATE_LIMIT_PER_MINUTE for this runtime (read when its state is first made). */
   rateLimitPerMinute?: number;
+  /** The thorough mode's judge; by default OpenAI when OPENAI_API_KEY is set. */
+  judge?: Judge;
 }
 
 export async function handleSearch(
@@ -101,7 +114,13 @@ export async function handleSearch(
       );
     }
     const response = await runSearch(
-      { db: rt.db, vectors: rt.vectors, embeddings: rt.embeddings, corpora: state.corpora },
+      {
+        db: rt.db,
+        vectors: rt.vectors,
+        embeddings: rt.embeddings,
+        corpora: state.corpora,
+        judge: state.judge,
+      },
       { workspaceId: key.workspaceId, request: parsed.data, requestId, authMs },
     );
     return Response.json(response, { headers: { "request-id": requestId } });

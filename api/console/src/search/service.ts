@@ -9,13 +9,16 @@ import {
   fuse,
   type PathHit,
   type PathResults,
+  type Ranked,
   rerank,
   SEARCH_WEIGHTS,
+  type SearchCorpus,
   scopePath,
   toResult,
 } from "@repo/search";
 import type { WorkflowDeps } from "../workflows/types";
 import type { Corpora } from "./corpora";
+import { JUDGE_WEIGHT, JUDGED_CANDIDATES, type Judge } from "./judge";
 import { type ClusterContext, clusterPath, vectorPath } from "./vector-paths";
 
 /** Each path answers within its budget or is reported as timed out; the others still answer. */
@@ -30,6 +33,8 @@ const PATH_TIMEOUT_MS: Record<SearchPath, number> = {
 export interface SearchDeps extends WorkflowDeps {
   corpora: Corpora;
   embeddings: EmbeddingProvider;
+  /** The thorough mode's judge, when an OpenAI key is configured. */
+  judge?: Judge | undefined;
 }
 
 type PathOutcome =
@@ -140,9 +145,17 @@ export async function runSearch(
   const fuseMs = performance.now() - fuseStarted;
 
   const rerankStarted = performance.now();
-  // `thorough` asks for an LLM judge; without one configured it runs as balanced, and says so.
-  const mode = request.mode === "thorough" ? "balanced" : request.mode;
-  const ranked = rerank(corpus, fused, analysis, mode);
+  let ranked = rerank(corpus, fused, analysis, request.mode === "fast" ? "fast" : "balanced");
+  // `thorough` asks for the judge; without one, or when it fails, the balanced ranking stands, and
+  // meta.mode says which ran.
+  let mode: SearchResponse["meta"]["mode"] = request.mode === "fast" ? "fast" : "balanced";
+  if (request.mode === "thorough" && deps.judge) {
+    const judged = await judgeRanking(deps.judge, corpus, request.query, ranked);
+    if (judged) {
+      ranked = judged;
+      mode = "thorough";
+    }
+  }
   const rerankMs = performance.now() - rerankStarted;
 
   const enrichStarted = performance.now();
@@ -203,4 +216,42 @@ export async function runSearch(
     latency,
     requestId: params.requestId,
   };
+}
+
+/**
+ * Blends the judge's verdict on the best balanced candidates with their balanced score (both in [0, 1]);
+ * candidates past what the judge read keep their balanced score at the same weight, below the judged.
+ * Undefined when the judge fails: a thorough search then answers as balanced.
+ */
+async function judgeRanking(
+  judge: Judge,
+  corpus: SearchCorpus,
+  query: string,
+  ranked: Ranked[],
+): Promise<Ranked[] | undefined> {
+  const top = ranked.slice(0, JUDGED_CANDIDATES);
+  const max = Math.max(...top.map((r) => r.score), Number.MIN_VALUE);
+  let verdict: Map<string, number>;
+  try {
+    verdict = await judge.judge(
+      query,
+      top.map((r) => ({
+        key: r.key,
+        title: r.state?.title ?? corpus.docs[r.doc]!.title,
+        snippet: corpus.docs[r.doc]!.snippet,
+      })),
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    console.warn(`[search] judge failed, answering balanced: ${reason.split("\n")[0]}`);
+    return undefined;
+  }
+  for (const r of ranked) {
+    const judged = verdict.get(r.key);
+    const balanced = (1 - JUDGE_WEIGHT) * (r.score / max);
+    r.score = judged === undefined ? balanced : balanced + JUDGE_WEIGHT * judged;
+    if (judged !== undefined) r.explain.rerank.judge = Math.round(judged * 10_000) / 10_000;
+    r.explain.final = Math.round(r.score * 10_000) / 10_000;
+  }
+  return ranked.sort((a, b) => b.score - a.score || b.doc - a.doc);
 }
