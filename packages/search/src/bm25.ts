@@ -24,10 +24,31 @@ export const DEFAULT_BM25: Bm25Options = {
   },
 };
 
+/** A growable typed array: postings of a 100k-document corpus stay in tens of megabytes, not hundreds. */
+class Growable<T extends Uint32Array | Uint16Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (size: number) => T,
+  ) {}
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = this.make(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+}
+
+const u32 = (n: number) => new Uint32Array(n);
+const u16 = (n: number) => new Uint16Array(n);
+
 interface Postings {
-  docs: number[];
-  /** Term frequency per field, three numbers per posting. */
-  tfs: number[];
+  docs: Growable<Uint32Array>;
+  /** Term frequency per field, one number per field per posting (capped at 65535). */
+  tfs: Growable<Uint16Array>;
 }
 
 export interface QueryTerm {
@@ -46,7 +67,9 @@ export interface Bm25Hit {
 
 export class Bm25Index {
   private readonly postings = new Map<string, Postings>();
-  private readonly lengths: number[][] = BM25_FIELDS.map(() => []);
+  private readonly lengths = BM25_FIELDS.map(() => new Growable(u32(1024), u32));
+  /** Score accumulator reused across searches: one slot per document. */
+  private scratch = new Float64Array(0);
   private readonly totals = BM25_FIELDS.map(() => 0);
   private count = 0;
 
@@ -63,7 +86,7 @@ export class Bm25Index {
     const perTerm = new Map<string, number[]>();
     BM25_FIELDS.forEach((field, f) => {
       const tokens = termsOf(fields[field]);
-      this.lengths[f]!.push(tokens.length);
+      this.lengths[f]!.push(Math.min(tokens.length, 0xffffffff));
       this.totals[f]! += tokens.length;
       for (const token of tokens) {
         let tf = perTerm.get(token);
@@ -77,11 +100,14 @@ export class Bm25Index {
     for (const [token, tf] of perTerm) {
       let list = this.postings.get(token);
       if (!list) {
-        list = { docs: [], tfs: [] };
+        list = {
+          docs: new Growable(u32(2), u32),
+          tfs: new Growable(u16(2 * BM25_FIELDS.length), u16),
+        };
         this.postings.set(token, list);
       }
       list.docs.push(doc);
-      list.tfs.push(...tf);
+      for (const n of tf) list.tfs.push(Math.min(n, 0xffff));
     }
   }
 
@@ -118,9 +144,11 @@ export class Bm25Index {
       }
       for (const match of this.corrections(term)) add({ term: match, weight: 0.8, from: term });
     }
-    for (let i = 0; i + 1 < base.length; i++) {
+    // Stop words stay in for joining: `on call` is how people write `oncall`.
+    const all = termsOf(query, { keepStopWords: true });
+    for (let i = 0; i + 1 < all.length; i++) {
       for (const glue of ["", "-", "_", "."]) {
-        const joined = `${base[i]}${glue}${base[i + 1]}`;
+        const joined = `${all[i]}${glue}${all[i + 1]}`;
         if (this.postings.has(joined)) add({ term: joined, weight: 1 });
       }
     }
@@ -148,33 +176,96 @@ export class Bm25Index {
     options: { limit: number; accept?: (doc: number) => boolean },
   ): Bm25Hit[] {
     const { k1, fields } = this.options;
+    const F = BM25_FIELDS.length;
     const averages = this.totals.map((total) => (this.count === 0 ? 1 : total / this.count || 1));
-    const scores = new Map<number, { score: number; matched: string[] }>();
+    const weights = BM25_FIELDS.map((f) => fields[f].weight);
+    const bs = BM25_FIELDS.map((f) => fields[f].b);
+    if (this.scratch.length < this.count) this.scratch = new Float64Array(this.count * 2);
+    const scores = this.scratch;
+    const touched: number[] = [];
+    const used: { term: string; list: Postings }[] = [];
     for (const { term, weight } of query) {
       const list = this.postings.get(term);
       if (!list) continue;
+      used.push({ term, list });
       const idf = this.idf(term) * weight;
+      const docs = list.docs.data;
+      const tfs = list.tfs.data;
       for (let p = 0; p < list.docs.length; p++) {
-        const doc = list.docs[p]!;
-        if (options.accept && !options.accept(doc)) continue;
+        const doc = docs[p]!;
         let tf = 0;
-        BM25_FIELDS.forEach((field, f) => {
-          const raw = list.tfs[p * BM25_FIELDS.length + f]!;
-          if (raw === 0) return;
-          const { weight: w, b } = fields[field];
-          tf += (w * raw) / (1 - b + (b * this.lengths[f]![doc]!) / averages[f]!);
-        });
-        const contribution = (idf * tf * (k1 + 1)) / (k1 + tf);
-        const entry = scores.get(doc);
-        if (entry) {
-          entry.score += contribution;
-          entry.matched.push(term);
-        } else scores.set(doc, { score: contribution, matched: [term] });
+        for (let f = 0; f < F; f++) {
+          const raw = tfs[p * F + f]!;
+          if (raw === 0) continue;
+          const b = bs[f]!;
+          tf += (weights[f]! * raw) / (1 - b + (b * this.lengths[f]!.data[doc]!) / averages[f]!);
+        }
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += (idf * tf * (k1 + 1)) / (k1 + tf);
       }
     }
-    return [...scores]
-      .map(([doc, { score, matched }]) => ({ doc, score, matched }))
-      .sort((a, b) => b.score - a.score || a.doc - b.doc)
-      .slice(0, options.limit);
+    const best = topK(touched, scores, options.limit, options.accept);
+    for (const doc of touched) scores[doc] = 0;
+    return best.map(({ doc, score }) => ({
+      doc,
+      score,
+      matched: used.filter(({ list }) => contains(list.docs, doc)).map(({ term }) => term),
+    }));
   }
+}
+
+/** The `limit` best accepted documents, best first, ties by document number: a bounded min-heap. */
+function topK(
+  candidates: readonly number[],
+  scores: Float64Array,
+  limit: number,
+  accept?: (doc: number) => boolean,
+): { doc: number; score: number }[] {
+  const heap: { doc: number; score: number }[] = [];
+  const worse = (a: { doc: number; score: number }, b: { doc: number; score: number }) =>
+    a.score < b.score || (a.score === b.score && a.doc > b.doc);
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && worse(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && worse(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (const doc of candidates) {
+    const entry = { doc, score: scores[doc]! };
+    if (heap.length === limit && !worse(heap[0]!, entry)) continue;
+    if (accept && !accept(doc)) continue;
+    if (heap.length < limit) {
+      heap.push(entry);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(heap[i]!, heap[parent]!)) break;
+        [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+        i = parent;
+      }
+    } else {
+      heap[0] = entry;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => b.score - a.score || a.doc - b.doc);
+}
+
+/** Postings are in document order, so membership is a binary search. */
+function contains(docs: Growable<Uint32Array>, doc: number): boolean {
+  let lo = 0;
+  let hi = docs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const value = docs.data[mid]!;
+    if (value === doc) return true;
+    if (value < doc) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
