@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
-  test: { include: ["test/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 180_000 },
+  test: {
+    include: ["test/**/*.test.ts", "eval/**/*.test.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+  },
 });

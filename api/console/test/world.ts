@@ -14,10 +14,15 @@ export function worldEvents(dir = devWorldDir, limit = Number.POSITIVE_INFINITY)
   return readFileSync(path.join(dir, "webhooks.jsonl"), "utf8")
     .split("\n")
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { resource: string; body: string })
+    .map((line) => JSON.parse(line) as { resource: string; body: string; timestamp?: number })
     .filter((d) => d.resource !== "installation")
-    .flatMap((d) => sourceEventOf(d) ?? [])
+    // Received when the world says it was delivered: events without their own time take that one.
+    .flatMap((d) => sourceEventOf(d, receivedAtOf(d.timestamp)) ?? [])
     .slice(0, limit);
+}
+
+function receivedAtOf(timestamp: number | undefined): Date | undefined {
+  return timestamp === undefined ? undefined : new Date(timestamp * 1000);
 }
 
 export interface WorldQuery {

@@ -99,9 +99,12 @@ export function toResult(
   options: { queryTerms: ReadonlySet<string>; highlights: boolean; explain: boolean },
 ): SearchResult {
   const doc = corpus.docs[ranked.doc]!;
-  const state = ranked.state;
-  const subject = state?.subject ?? corpus.subjectOf(ranked.doc);
-  const members = state?.members ?? [ranked.doc];
+  const subject = ranked.state?.subject ?? corpus.subjectOf(ranked.doc);
+  // Ungrouped results still say where their issue or alert stands now.
+  const state =
+    ranked.state ?? (subject.type === "observation" ? undefined : corpus.stateOf(subject));
+  const grouped = ranked.state !== undefined;
+  const members = grouped && state ? state.members : [ranked.doc];
   const references = [...doc.references];
   // Errors and comments name their issue by numeric id; results always carry the short id.
   if (
@@ -116,8 +119,8 @@ export function toResult(
   }
   return {
     id: doc.id,
-    title: state && subject.type !== "observation" ? state.title : doc.title,
-    url: state?.url ?? doc.url,
+    title: grouped && state ? state.title : doc.title,
+    url: (grouped ? state?.url : doc.url) ?? doc.url ?? state?.url ?? null,
     snippet: doc.snippet,
     score: Math.round(ranked.score * 10_000) / 10_000,
     source: doc.source,

@@ -16,6 +16,7 @@ import {
   scopePath,
   toResult,
 } from "@repo/search";
+import type { VectorFilter } from "@repo/vectors";
 import type { WorkflowDeps } from "../workflows/types";
 import type { Corpora } from "./corpora";
 import { JUDGE_WEIGHT, JUDGED_CANDIDATES, type Judge } from "./judge";
@@ -101,6 +102,7 @@ export async function runSearch(
         corpus,
         queryVector: await queryVector,
         accept,
+        filter: storeFilter(request.filters),
         limit: depth,
       }),
     ),
@@ -254,4 +256,12 @@ async function judgeRanking(
     r.explain.final = Math.round(r.score * 10_000) / 10_000;
   }
   return ranked.sort((a, b) => b.score - a.score || b.doc - a.doc);
+}
+
+/** The request's filters that vector metadata carries, for the store to apply before ranking. */
+function storeFilter(filters: SearchRequest["filters"]): VectorFilter | undefined {
+  const filter: VectorFilter = {};
+  if (filters.sourceTypes?.length) filter.sourceType = { $in: filters.sourceTypes };
+  if (filters.observationTypes?.length) filter.observationType = { $in: filters.observationTypes };
+  return Object.keys(filter).length > 0 ? filter : undefined;
 }

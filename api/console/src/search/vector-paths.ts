@@ -1,7 +1,10 @@
 import { type Cluster, type Executor, listSearchClusters } from "@db/console";
 import { cosineSimilarity } from "@repo/embeddings";
 import type { PathHit, SearchCorpus } from "@repo/search";
-import { parseVectorId, type VectorStore } from "@repo/vectors";
+import { parseVectorId, type VectorFilter, type VectorStore } from "@repo/vectors";
+
+/** The most view vectors one search reads from the store while looking for filtered matches. */
+const MAX_VECTOR_CANDIDATES = 20_000;
 
 /**
  * Vector path: the query's embedding against every view (title, content, summary) of the workspace's
@@ -14,26 +17,34 @@ export async function vectorPath(params: {
   corpus: SearchCorpus;
   queryVector: number[];
   accept: (doc: number) => boolean;
+  /** What of the request's filters the store can apply itself (its metadata carries these fields). */
+  filter?: VectorFilter | undefined;
   limit: number;
 }): Promise<PathHit[]> {
-  const matches = await params.vectors.query(params.workspaceId, {
-    vector: params.queryVector,
-    topK: params.limit * 3,
-    // The deterministic id names the observation and view; the metadata would only be sent and dropped.
-    includeMetadata: false,
-  });
   const best = new Map<number, PathHit>();
-  for (const match of matches) {
-    const named = parseVectorId(match.id);
-    if (!named) continue;
-    // The namespace is the workspace; the corpus, filled only from this workspace's rows, is a second
-    // guard: a match it does not know is never returned.
-    const doc = params.corpus.indexOf(named.observationId);
-    if (doc === undefined || !params.accept(doc)) continue;
-    const prior = best.get(doc);
-    if (!prior || prior.score < match.score) {
-      best.set(doc, { doc, score: match.score, matched: `view:${named.view}` });
+  // Filters the store cannot apply are applied afterwards, so a selective one (a date range, a project)
+  // could leave nothing of the nearest few hundred: ask for more until enough pass or nothing is left.
+  for (let topK = params.limit * 3; ; topK *= 4) {
+    const matches = await params.vectors.query(params.workspaceId, {
+      vector: params.queryVector,
+      topK,
+      ...(params.filter ? { filter: params.filter } : {}),
+      // The deterministic id names the observation and view; the metadata would be sent and dropped.
+      includeMetadata: false,
+    });
+    for (const match of matches) {
+      const named = parseVectorId(match.id);
+      if (!named) continue;
+      // The namespace is the workspace; the corpus, filled only from this workspace's rows, is a second
+      // guard: a match it does not know is never returned.
+      const doc = params.corpus.indexOf(named.observationId);
+      if (doc === undefined || !params.accept(doc)) continue;
+      const prior = best.get(doc);
+      if (!prior || prior.score < match.score) {
+        best.set(doc, { doc, score: match.score, matched: `view:${named.view}` });
+      }
     }
+    if (best.size >= params.limit || matches.length < topK || topK >= MAX_VECTOR_CANDIDATES) break;
   }
   return [...best.values()].sort((a, b) => b.score - a.score).slice(0, params.limit);
 }
