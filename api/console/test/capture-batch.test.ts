@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import {
   actors,
   clusters,
@@ -10,15 +8,11 @@ import {
   relationships,
 } from "@db/console";
 import { openTestDatabase, testDatabaseTarget } from "@db/console/testing";
-import { observationCaptureEvent, type SourceEvent } from "@repo/schemas";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runWorkflow, type StepMemory } from "../src/outbox/run-workflow";
-import { captureObservation } from "../src/workflows/capture";
-import { workflows } from "../src/workflows/registry";
-import type { WorkflowDefinition, WorkflowDeps } from "../src/workflows/types";
+import type { WorkflowDeps } from "../src/workflows/types";
 import { testDeps } from "./deps";
-import { sourceEventOf } from "./sentry-fixtures";
+import { captureEvents, devWorldDir, worldEvents } from "./world";
 
 let handle: DatabaseHandle;
 let deps: WorkflowDeps;
@@ -27,50 +21,6 @@ beforeAll(async () => {
   deps = await testDeps(handle);
 });
 afterAll(() => handle.close());
-
-/** The first deliveries of the labelled dev world, as SourceEvents in delivery order. */
-function worldEvents(limit: number): SourceEvent[] {
-  const file = path.resolve(import.meta.dirname, "../../../../shared/eval/dev/webhooks.jsonl");
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { resource: string; body: string })
-    .filter((d) => d.resource !== "installation")
-    .flatMap((d) => sourceEventOf(d) ?? [])
-    .slice(0, limit);
-}
-
-const memory = (): StepMemory => {
-  const store = new Map<string, unknown>();
-  return {
-    get: (key) => (store.has(key) ? { hit: true, value: store.get(key) } : { hit: false }),
-    set: async (key, value) => void store.set(key, value),
-  };
-};
-
-async function captureAll(workspaceId: string, events: SourceEvent[], batchSize: number) {
-  const results: { outcome: string }[] = [];
-  for (let i = 0; i < events.length; i += batchSize) {
-    const batch = events.slice(i, i + batchSize).map((sourceEvent, j) => ({
-      name: observationCaptureEvent.name,
-      data: {
-        workspaceId,
-        payloadId: `pl_${workspaceId}_${i + j}`,
-        ingestionSource: "webhook" as const,
-        sourceEvent,
-      },
-    }));
-    results.push(
-      ...((await runWorkflow(captureObservation as WorkflowDefinition, batch, {
-        deps,
-        memory: memory(),
-        attempt: 0,
-        registry: workflows,
-      })) as { outcome: string }[]),
-    );
-  }
-  return results;
-}
 
 /** Everything capture wrote for a workspace, named by source ids so two workspaces compare. */
 async function snapshot(workspaceId: string) {
@@ -124,14 +74,14 @@ async function snapshot(workspaceId: string) {
 
 describe(`capture in batches (${testDatabaseTarget()})`, () => {
   it("stores exactly what capturing the same events one by one stores", async () => {
-    const events = worldEvents(150);
+    const events = worldEvents(devWorldDir, 150);
     // A Sentry redelivery of the same fact inside one batch, and one across batches.
     const redelivered = [...events.slice(0, 40), events[3]!, ...events.slice(40), events[10]!];
     const single = (await createWorkspace(handle.db, { name: "one by one" })).id;
     const batched = (await createWorkspace(handle.db, { name: "batched" })).id;
 
-    const one = await captureAll(single, redelivered, 1);
-    const many = await captureAll(batched, redelivered, 64);
+    const one = await captureEvents(deps, single, redelivered, 1);
+    const many = await captureEvents(deps, batched, redelivered, 64);
 
     expect(many.map((r) => r.outcome)).toEqual(one.map((r) => r.outcome));
     expect(many.filter((r) => r.outcome === "duplicate")).toHaveLength(2);
