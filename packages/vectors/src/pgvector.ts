@@ -2,6 +2,7 @@ import { jsonOf, rowsOf } from "@db/console";
 import { type SQL, sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { filterSql } from "./pgvector-filter";
+import { maintainIvfflat, useIvfflat } from "./pgvector-ivfflat";
 import type { VectorMatch, VectorMetadata, VectorQuery, VectorRecord, VectorStore } from "./types";
 import {
   assertNamespace,
@@ -18,17 +19,19 @@ export type PgvectorDatabase = PgDatabase<PgQueryResultHKT, any>;
 
 /**
  * How nearest neighbours are found. `hnsw`: an approximate HNSW index, what a Postgres server wants.
- * `exact`: no index, an exact scan of the namespace's rows. `auto` (the default) picks `exact` on PGlite,
- * where pgvector runs as WebAssembly: there an HNSW insert costs ~8 ms, ten times an exact-scan insert, and
- * an exact scan of a workspace's 10k vectors answers in about a millisecond, faster than the index and
- * without its recall loss. A server gets `hnsw`.
+ * `exact`: no index, an exact scan of the namespace's rows. `ivfflat`: an exact scan while the table is
+ * small, then an IVFFlat index built and rebuilt by `maintain()` (see pgvector-ivfflat.ts for why).
+ * `auto` (the default) picks `ivfflat` on PGlite, where pgvector runs as WebAssembly and an HNSW insert
+ * costs ~8 ms; a server gets `hnsw`.
  */
-export type PgvectorIndexMode = "auto" | "hnsw" | "exact";
+export type PgvectorIndexMode = "auto" | "hnsw" | "exact" | "ivfflat";
 
 export interface PgvectorStoreOptions {
   db: PgvectorDatabase;
   dimension: number;
   index?: PgvectorIndexMode;
+  /** Rows before `ivfflat` mode builds its index (default IVFFLAT_MIN_ROWS); tests use fewer. */
+  ivfflatMinRows?: number;
 }
 
 /** pgvector's HNSW index accepts `vector` columns of up to 2000 dimensions. */
@@ -78,7 +81,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * The table is per dimension and created here rather than by drizzle migrations: the dimension follows the
  * embedding model, and the migrations must still apply to a Postgres server that has no pgvector.
  */
-function ddl(dimension: number, index: "hnsw" | "exact"): SQL[] {
+function ddl(dimension: number, index: "hnsw" | "exact" | "ivfflat"): SQL[] {
   const table = pgvectorTableName(dimension);
   const hnsw = `${table}_embedding_hnsw`;
   return [
@@ -121,9 +124,9 @@ export function nearestSql(dimension: number, namespace: string, query: VectorQu
     from nearest order by distance, id`;
 }
 
-async function detectIndex(db: PgvectorDatabase): Promise<"hnsw" | "exact"> {
+async function detectIndex(db: PgvectorDatabase): Promise<"hnsw" | "ivfflat"> {
   const version = rowsOf<{ v: string }>(await db.execute(sql`select version() as v`))[0]?.v ?? "";
-  return /wasm32|emscripten|PGlite/i.test(version) ? "exact" : "hnsw";
+  return /wasm32|emscripten|PGlite/i.test(version) ? "ivfflat" : "hnsw";
 }
 
 export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore {
@@ -135,8 +138,12 @@ export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore 
   }
   const table = sql.identifier(pgvectorTableName(dimension));
 
-  let ready: Promise<{ iterativeScan: boolean }> | undefined;
-  function ensure(): Promise<{ iterativeScan: boolean }> {
+  interface Ready {
+    index: "hnsw" | "exact" | "ivfflat";
+    iterativeScan: boolean;
+  }
+  let ready: Promise<Ready> | undefined;
+  function ensure(): Promise<Ready> {
     ready ??= (async () => {
       const index =
         options.index && options.index !== "auto" ? options.index : await detectIndex(db);
@@ -156,7 +163,8 @@ export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore 
         await db.execute(sql`select extversion as v from pg_extension where extname = 'vector'`),
       )[0]?.v;
       const [major = 0, minor = 0] = (version ?? "0.0").split(".").map(Number);
-      return { iterativeScan: major > 0 || minor >= 8 };
+      if (index === "ivfflat") await useIvfflat(db, pgvectorTableName(dimension));
+      return { index, iterativeScan: major > 0 || minor >= 8 };
     })().catch((error: unknown) => {
       // A failed setup (a race with another process, a dropped connection) is retried on the next call.
       ready = undefined;
@@ -192,25 +200,41 @@ export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore 
       assertQuery(query, dimension);
       const clauses = parseFilter(query.filter);
       if (matchesNothing(clauses)) return [];
-      const { iterativeScan } = await ensure();
-      // ef_search bounds the candidate list (default 40, max 1000); it must be at least topK to return topK.
-      const efSearch = Math.min(Math.max(query.topK, 40), 1000);
-      return db.transaction(async (tx) => {
-        // Without iterative scan, HNSW collects ef_search candidates and *then* filters, so a selective
-        // filter returns fewer than topK rows. Both settings are transaction-local (set_config(..., true)).
-        await tx.execute(sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true)`);
-        if (iterativeScan) {
-          await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
-        }
-        const result = await tx.execute(nearestSql(dimension, namespace, query));
-        return rowsOf<{ id: string; metadata: unknown; score: number | string }>(result).map(
+      const { index, iterativeScan } = await ensure();
+      const read = (result: unknown) =>
+        rowsOf<{ id: string; metadata: unknown; score: number | string }>(result).map(
           (row): VectorMatch => ({
             id: row.id,
             score: Number(row.score),
             metadata: jsonOf(row.metadata as VectorMetadata | string) ?? {},
           }),
         );
+      // An exact scan needs no settings, and IVFFlat's are the session's (see useIvfflat): one statement.
+      if (index !== "hnsw") return read(await db.execute(nearestSql(dimension, namespace, query)));
+      return db.transaction(async (tx) => {
+        // Without iterative scan, an index collects its candidates and *then* filters, so a selective
+        // filter (or a small namespace in a big table) returns fewer than topK rows. The settings are
+        // transaction-local (set_config(..., true)).
+        // ef_search bounds the candidate list (default 40, max 1000); it must be at least topK.
+        const efSearch = Math.min(Math.max(query.topK, 40), 1000);
+        await tx.execute(sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true)`);
+        if (iterativeScan) {
+          await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
+        }
+        return read(await tx.execute(nearestSql(dimension, namespace, query)));
       });
+    },
+
+    async maintain() {
+      const { index } = await ensure();
+      if (index !== "ivfflat") return { action: "none" as const };
+      const report = await maintainIvfflat(
+        db,
+        pgvectorTableName(dimension),
+        options.ivfflatMinRows,
+      );
+      await useIvfflat(db, pgvectorTableName(dimension));
+      return report;
     },
 
     async fetch(namespace, ids) {

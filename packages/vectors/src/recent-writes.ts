@@ -48,6 +48,7 @@ export function rememberRecentWrites(store: VectorStore, capacity = 4096): Vecto
       return inRequestedOrder(ids, found);
     },
     query: (namespace, query) => store.query(namespace, query),
+    ...(store.maintain ? { maintain: () => store.maintain!() } : {}),
     async delete(namespace, ids) {
       for (const id of ids) recent.delete(keyOf(namespace, id));
       await store.delete(namespace, ids);

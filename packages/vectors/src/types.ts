@@ -48,6 +48,11 @@ export interface VectorStore {
   count(namespace: string): Promise<number>;
   /** A cheap reachability check for /api/health. */
   ping(): Promise<void>;
+  /**
+   * Keeps the store's index fit for its size (pgvector on PGlite builds and rebuilds an IVFFlat index);
+   * a no-op where the service manages its own. Run it from a timer: it may take seconds.
+   */
+  maintain?(): Promise<{ action: string; rows?: number; lists?: number; ms?: number }>;
 }
 
 export type VectorView = "title" | "content" | "summary";

@@ -18,7 +18,7 @@ describeVectorStoreContract("pgvector on PGlite", async (dimension) =>
 );
 
 describe("pgvector store on PGlite", () => {
-  it("searches exactly on PGlite by default: no HNSW index, a namespace index", async () => {
+  it("searches exactly on PGlite by default while a table is small: no HNSW index, a namespace index", async () => {
     const store = createPgvectorStore({ db: handle.db, dimension: 5 });
     await store.ping();
     const result = await handle.db.execute(
@@ -39,6 +39,57 @@ describe("pgvector store on PGlite", () => {
     expect(defs.some((d) => /USING hnsw \(embedding vector_cosine_ops\)/.test(d))).toBe(true);
     expect(defs.some((d) => /USING btree \(namespace\)/.test(d))).toBe(true);
     expect(defs.some((d) => /UNIQUE.*\(namespace, id\)/.test(d))).toBe(true);
+  });
+
+  it("builds an IVFFlat index once the table is large enough, rebuilds it after fourfold growth, and still finds each namespace's nearest", async () => {
+    // A dimension of its own: the IVFFlat index must not change other tests' plans.
+    const dimension = 24;
+    const store = createPgvectorStore({ db: handle.db, dimension, ivfflatMinRows: 300 });
+    let seed = 7;
+    const rand = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32 - 0.5;
+    };
+    // Clustered, as embeddings are: 20 centres with noise around each.
+    const centres = Array.from({ length: 20 }, () => Array.from({ length: dimension }, rand));
+    const near = (i: number) => centres[i % 20]!.map((x) => x + rand() * 0.2);
+    const records = (ns: string, from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `${ns}-${from + i}`,
+        values: near(from + i),
+        metadata: {},
+      }));
+    await store.upsert("ivf-a", records("a", 0, 250));
+    await store.upsert("ivf-b", records("b", 0, 60));
+    const indexes = async () =>
+      rowsOf<{ indexdef: string }>(
+        await handle.db.execute(
+          sql`select indexdef from pg_indexes where tablename = ${pgvectorTableName(dimension)}`,
+        ),
+      ).map((r) => r.indexdef);
+
+    expect(await store.maintain!()).toMatchObject({ action: "built", rows: 310, lists: 50 });
+    expect(
+      (await indexes()).some((d) => /USING ivfflat \(embedding vector_cosine_ops\)/.test(d)),
+    ).toBe(true);
+    expect(await store.maintain!()).toMatchObject({ action: "none" });
+
+    // A stored vector is its own nearest neighbour, in the big namespace and in the small one.
+    for (const [ns, id] of [
+      ["ivf-a", "a-17"],
+      ["ivf-b", "b-42"],
+    ] as const) {
+      const [target] = await store.fetch(ns, [id]);
+      const matches = await store.query(ns, { vector: target!.values, topK: 5 });
+      expect(matches[0]?.id).toBe(id);
+      expect(matches).toHaveLength(5);
+      expect(matches.every((m) => m.id.startsWith(ns.slice(-1)))).toBe(true);
+    }
+
+    await store.upsert("ivf-a", records("a", 250, 1000));
+    expect(await store.maintain!()).toMatchObject({ action: "rebuilt", rows: 1310 });
+    const [target] = await store.fetch("ivf-a", ["a-1100"]);
+    expect((await store.query("ivf-a", { vector: target!.values, topK: 1 }))[0]?.id).toBe("a-1100");
   });
 
   it("keeps filter values out of the SQL text", async () => {

@@ -24,6 +24,8 @@ export { getHealth, type Health } from "./health";
 export { loadKeyring } from "./keyring";
 
 const RECONCILE_EVERY_MS = 15 * 60_000;
+/** Cheap when there is nothing to do (a count and an ANALYZE); a build blocks the embedded database. */
+const VECTOR_MAINTENANCE_EVERY_MS = 5 * 60_000;
 
 export interface Runtime extends WorkflowDeps {
   database: DatabaseHandle;
@@ -112,6 +114,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         }, RECONCILE_EVERY_MS)
       : undefined;
   reconcile?.unref();
+  // PGlite's pgvector needs its IVFFlat index built once a table is large, and rebuilt as it grows.
+  const maintainVectors = () =>
+    deps.vectors.maintain?.().then(
+      (report) => {
+        if (report.action !== "none") console.info("[vectors] index maintenance", report);
+      },
+      (error: unknown) => console.warn("[vectors] index maintenance failed", String(error)),
+    );
+  const maintenance =
+    runner && options.startWorkflows
+      ? setInterval(maintainVectors, VECTOR_MAINTENANCE_EVERY_MS)
+      : undefined;
+  maintenance?.unref();
 
   return {
     ...deps,
@@ -122,6 +137,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     stepTimings: runner?.stepTimings ?? thread?.stepTimings,
     close: async () => {
       clearInterval(reconcile);
+      clearInterval(maintenance);
       await engine.stop();
       await database.close();
     },
