@@ -54,6 +54,8 @@ export async function listSearchDocuments(
     .orderBy(asc(observations.seq))
     .limit(params.limit);
   if (rows.length === 0) return [];
+  // The page's links by the same seq range, not by a list of thousands of ids: one range scan.
+  const lastSeq = rows.at(-1)!.observation.seq;
   const links = await db
     .select({
       observationId: observationEntities.observationId,
@@ -61,11 +63,13 @@ export async function listSearchDocuments(
       key: entities.key,
     })
     .from(observationEntities)
+    .innerJoin(observations, eq(observations.id, observationEntities.observationId))
     .innerJoin(entities, eq(entities.id, observationEntities.entityId))
     .where(
-      inArray(
-        observationEntities.observationId,
-        rows.map((r) => r.observation.id),
+      and(
+        eq(observations.workspaceId, params.workspaceId),
+        gt(observations.seq, params.afterSeq),
+        lte(observations.seq, lastSeq),
       ),
     );
   const byObservation = new Map<string, { category: string; key: string }[]>();

@@ -135,6 +135,8 @@ export const observations = pgTable(
   (t) => [
     uniqueIndex("observations_workspace_source_id_uq").on(t.workspaceId, t.sourceId),
     index("observations_workspace_occurred_idx").on(t.workspaceId, t.occurredAt),
+    // Search catches its in-memory corpus up by capture order: `seq > watermark` per workspace.
+    index("observations_workspace_seq_idx").on(t.workspaceId, t.seq),
     index("observations_cluster_idx").on(t.clusterId),
     index("observations_thread_keys_idx").using("gin", t.threadKeys),
   ],

@@ -1,0 +1,1 @@
+CREATE INDEX "observations_workspace_seq_idx" ON "observations" USING btree ("workspace_id","seq");
