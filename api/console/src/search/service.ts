@@ -1,4 +1,4 @@
-import { listActorsByIds } from "@db/console";
+import { listWorkspaceActors } from "@db/console";
 import type { EmbeddingProvider } from "@repo/embeddings";
 import type { SearchLatency, SearchPath, SearchRequest, SearchResponse } from "@repo/schemas";
 import {
@@ -19,8 +19,13 @@ import {
 import type { VectorFilter } from "@repo/vectors";
 import type { WorkflowDeps } from "../workflows/types";
 import type { Corpora } from "./corpora";
+import { PerCorpusState } from "./corpus-cache";
 import { JUDGE_WEIGHT, JUDGED_CANDIDATES, type Judge } from "./judge";
 import { type ClusterContext, clusterPath, vectorPath } from "./vector-paths";
+
+/** Enough people for any workspace's context. */
+const ACTORS_KEPT = 5000;
+const actorRows = new PerCorpusState<SearchResponse["context"]["relevantActors"]>();
 
 /** Each path answers within its budget or is reported as timed out; the others still answer. */
 const PATH_TIMEOUT_MS: Record<SearchPath, number> = {
@@ -177,7 +182,10 @@ export async function runSearch(
       const actorId = corpus.docs[r.doc]!.actor?.id;
       if (actorId) actorIds.add(actorId);
     }
-    relevantActors = await listActorsByIds(deps.db, { workspaceId, ids: [...actorIds] });
+    const known = await actorRows.get(corpus, () =>
+      listWorkspaceActors(deps.db, { workspaceId, limit: ACTORS_KEPT }),
+    );
+    relevantActors = known.filter((a) => actorIds.has(a.id));
   }
   const enrichMs = performance.now() - enrichStarted;
 

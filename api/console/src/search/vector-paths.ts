@@ -2,6 +2,7 @@ import { type Cluster, type Executor, listSearchClusters } from "@db/console";
 import { cosineSimilarity } from "@repo/embeddings";
 import type { PathHit, SearchCorpus } from "@repo/search";
 import { parseVectorId, type VectorFilter, type VectorStore } from "@repo/vectors";
+import { PerCorpusState } from "./corpus-cache";
 
 /** The most view vectors one search reads from the store while looking for filtered matches. */
 const MAX_VECTOR_CANDIDATES = 20_000;
@@ -61,20 +62,8 @@ const CLUSTER_MIN_SIMILARITY = 0.3;
 const CLUSTERS_CONSIDERED = 500;
 const CLUSTERS_USED = 3;
 
-/**
- * Open clusters with their centroids, read once per corpus state: clusters change only when observations
- * arrive, which moves the corpus's watermark.
- */
-const clusterCache = new WeakMap<SearchCorpus, { watermark: number; rows: Promise<Cluster[]> }>();
-
-function clustersOf(db: Executor, workspaceId: string, corpus: SearchCorpus): Promise<Cluster[]> {
-  const cached = clusterCache.get(corpus);
-  if (cached && cached.watermark === corpus.watermark) return cached.rows;
-  const rows = listSearchClusters(db, { workspaceId, limit: CLUSTERS_CONSIDERED });
-  clusterCache.set(corpus, { watermark: corpus.watermark, rows });
-  rows.catch(() => clusterCache.delete(corpus));
-  return rows;
-}
+/** Open clusters with their centroids, read once per corpus state. */
+const clusterRows = new PerCorpusState<Cluster[]>();
 
 /**
  * Cluster path: the open clusters whose centroid is nearest the query, as context for the answer and as a
@@ -88,7 +77,9 @@ export async function clusterPath(params: {
   accept: (doc: number) => boolean;
   limit: number;
 }): Promise<{ hits: PathHit[]; clusters: ClusterContext[] }> {
-  const rows = await clustersOf(params.db, params.workspaceId, params.corpus);
+  const rows = await clusterRows.get(params.corpus, () =>
+    listSearchClusters(params.db, { workspaceId: params.workspaceId, limit: CLUSTERS_CONSIDERED }),
+  );
   const near = rows
     .filter((c) => c.centroid.length === params.queryVector.length)
     .map((c) => ({ cluster: c, score: cosineSimilarity(c.centroid, params.queryVector) }))

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import {
   actors,
@@ -136,15 +136,15 @@ export async function listSearchClusters(
     .limit(params.limit);
 }
 
-/** The workspace's actors by observation count: the context of a search that names none. */
-export async function listActorsByIds(
+/** A workspace's actors, most active first: the people search names in its context. */
+export async function listWorkspaceActors(
   db: Executor,
-  params: { workspaceId: string; ids: readonly string[] },
+  params: { workspaceId: string; limit: number },
 ): Promise<{ id: string; name: string; observationCount: number }[]> {
-  if (params.ids.length === 0) return [];
   return await db
     .select({ id: actors.id, name: actors.name, observationCount: actors.observationCount })
     .from(actors)
-    .where(and(eq(actors.workspaceId, params.workspaceId), inArray(actors.id, [...params.ids])))
-    .orderBy(desc(actors.observationCount));
+    .where(eq(actors.workspaceId, params.workspaceId))
+    .orderBy(desc(actors.observationCount), actors.id)
+    .limit(params.limit);
 }
