@@ -42,6 +42,8 @@ export const SEARCH_WEIGHTS = {
   },
   /** Per-path candidate depth before fusion. */
   depth: 100,
+  /** Fused candidates the balanced reranker scores; the rest keep their fused score. */
+  rerankDepth: 300,
 } as const;
 
 export type SearchWeights = typeof SEARCH_WEIGHTS;

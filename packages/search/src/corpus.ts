@@ -1,7 +1,7 @@
 import { Bm25Index } from "./bm25";
 import { metaString, type SearchDocument, type Subject, subjectKey } from "./document";
 import { EntityDictionary } from "./entity-dictionary";
-import { fold } from "./text";
+import { fold, terms } from "./text";
 
 /** Where an issue or alert stands now, from its latest state-bearing observation. */
 export interface SubjectState {
@@ -54,6 +54,7 @@ export class SearchCorpus {
   /** Issue and alert subjects per project, for scoped questions ("ignored issues in search-service"). */
   private readonly projectSubjects = new Map<string, Map<string, Subject>>();
   private readonly clusterMembers = new Map<string, number[]>();
+  private readonly titleTermCache = new Map<string, Set<string>>();
   /** Subject states computed since the last `add`: a state changes only when documents arrive. */
   private readonly states = new Map<string, SubjectState>();
   private highestSeq = 0;
@@ -126,6 +127,17 @@ export class SearchCorpus {
     }
     if (!person.email && email) person.email = email;
     if (person.docs.at(-1) !== doc) person.docs.push(doc);
+  }
+
+  /** The terms of a title, kept: titles repeat across an issue's events and across searches. */
+  titleTerms(title: string): Set<string> {
+    let found = this.titleTermCache.get(title);
+    if (!found) {
+      found = new Set(terms(title));
+      if (this.titleTermCache.size > 100_000) this.titleTermCache.clear();
+      this.titleTermCache.set(title, found);
+    }
+    return found;
   }
 
   /** Each project with the platform its events report (Sentry's `platform`), as last seen. */

@@ -106,7 +106,8 @@ function projectsNamed(corpus: SearchCorpus, query: string[]): string[] {
 
 function rolesOf(text: string): ActorRole {
   if (/\bcomment/.test(text)) return "commenter";
-  if (/\b(?:fix|fixes|fixed|resolve|resolves|resolved|solved|closed)\b/.test(text)) return "resolver";
+  if (/\b(?:fix|fixes|fixed|resolve|resolves|resolved|solved|closed)\b/.test(text))
+    return "resolver";
   if (/\b(?:assigned|assignee|handling|working on|owns|owner|on it)\b/.test(text))
     return "assignee";
   return "any";

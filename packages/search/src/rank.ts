@@ -4,7 +4,6 @@ import type { SearchCorpus, SubjectState } from "./corpus";
 import { subjectKey } from "./document";
 import { type PathHit, stateMatches } from "./paths";
 import type { QueryAnalysis } from "./query";
-import { terms } from "./text";
 
 export type PathResults = Partial<Record<SearchPath, readonly PathHit[]>>;
 
@@ -104,25 +103,30 @@ export function rerank(
   analysis: QueryAnalysis,
   mode: SearchMode,
 ): Ranked[] {
-  const max = Math.max(...candidates.map((c) => c.score), Number.MIN_VALUE);
+  let max = Number.MIN_VALUE;
+  for (const c of candidates) if (c.score > max) max = c.score;
   const w = SEARCH_WEIGHTS.rerank;
   const queryTerms = new Set(analysis.terms.filter((t) => t.weight >= 1).map((t) => t.term));
-  for (const c of candidates) {
+  // Documents carrying what the query names exactly, gathered once rather than per candidate.
+  const named = new Set<number>();
+  for (const m of analysis.identifiers)
+    if (m.strength >= 0.9) for (const d of m.entry.docs) named.add(d);
+  const issueKeys = analysis.issueNumbers.map((n) => `issue:${n}`);
+  // Features are computed for the best fused candidates only: far down the list they cannot reach a page.
+  const ordered = [...candidates].sort((a, b) => b.score - a.score || b.doc - a.doc);
+  ordered.forEach((c, position) => {
     const normalised = c.score / max;
     const features: Record<string, number> = {};
-    if (mode !== "fast") {
-      const members = new Set(c.state?.members ?? [c.doc]);
+    if (mode !== "fast" && position < SEARCH_WEIGHTS.rerankDepth) {
+      const members = c.state?.members ?? [c.doc];
       if (
-        analysis.identifiers.some(
-          (m) => m.strength >= 0.9 && m.entry.docs.some((d) => members.has(d)),
-        ) ||
-        analysis.issueNumbers.some((n) =>
-          [...members].some((d) => corpus.docs[d]!.threadKeys.includes(`issue:${n}`)),
+        members.some(
+          (d) => named.has(d) || issueKeys.some((k) => corpus.docs[d]!.threadKeys.includes(k)),
         )
       ) {
         features.identifier = w.identifier;
       }
-      const title = new Set(terms(c.state?.title ?? corpus.docs[c.doc]!.title));
+      const title = corpus.titleTerms(c.state?.title ?? corpus.docs[c.doc]!.title);
       if (queryTerms.size > 0) {
         const covered = [...queryTerms].filter((t) => title.has(t)).length;
         if (covered > 0) features.titleCoverage = (w.titleCoverage * covered) / queryTerms.size;
@@ -141,7 +145,7 @@ export function rerank(
       if (analysis.alerts) {
         // A metric alert is the alert itself; an issue only fired one.
         if (c.state?.subject.type === "alert") features.alert = w.alert;
-        else if ([...members].some((d) => corpus.docs[d]!.sourceType.startsWith("event_alert."))) {
+        else if (members.some((d) => corpus.docs[d]!.sourceType.startsWith("event_alert."))) {
           features.alert = w.issueAlerted;
         }
       }
@@ -151,8 +155,8 @@ export function rerank(
     c.explain.fused = round(c.explain.fused);
     c.score = normalised + total;
     c.explain.final = round(c.score);
-  }
-  return candidates.sort((a, b) => b.score - a.score || b.doc - a.doc);
+  });
+  return ordered.sort((a, b) => b.score - a.score || b.doc - a.doc);
 }
 
 function round(n: number): number {
