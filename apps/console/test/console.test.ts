@@ -116,7 +116,43 @@ describe("Sentry webhooks through the built console", () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(stats).toMatchObject({ observations: 1, vectors: 3, payloads: { pending: 0, done: 1 } });
+
+    // And POST /v1/search finds it, with a key of that workspace and only with one.
+    const created = await cli(["api-key", "create", "--workspace", ws.workspaceId, "--json"], env);
+    expect(created.code, created.stderr).toBe(0);
+    const { apiKey } = JSON.parse(created.stdout) as { apiKey: string };
+    const search = (authorization?: string) =>
+      fetch(`${consoleApp.url}/v1/search`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify({ query: "blooopy is not defined", explain: true }),
+      });
+    const found = await search(`Bearer ${apiKey}`);
+    expect(found.status).toBe(200);
+    const body = (await found.json()) as {
+      data: { entity: { type: string; id: string }; explain?: { paths: object } }[];
+      meta: { paths: Record<string, { status: string }> };
+    };
+    expect(body.data[0]?.entity).toMatchObject({ type: "issue", id: "FRONT-END-9" });
+    expect(Object.keys(body.data[0]?.explain?.paths ?? {}).length).toBeGreaterThan(0);
+    expect(body.meta.paths.vector?.status).toBe("ok");
+    expect((await search()).status).toBe(401);
+    expect((await search("Bearer nmc_not-a-key")).status).toBe(401);
   }, 150_000);
+
+  it("serves the search API's OpenAPI document and refuses GET on /v1/search", async () => {
+    const doc = await fetch(`${consoleApp.url}/v1/openapi.json`);
+    expect(doc.status).toBe(200);
+    const json = (await doc.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(json.openapi).toBe("3.1.0");
+    expect(Object.keys(json.paths)).toContain("/v1/search");
+    const get = await fetch(`${consoleApp.url}/v1/search`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+  });
 
   it("never redirects the webhook path and refuses other methods", async () => {
     const slash = await fetch(`${consoleApp.url}/api/sentry/webhooks/`, {
