@@ -40,14 +40,9 @@ export function entityPath(
   accept: Accept,
   limit: number,
 ): PathHit[] {
-  const scores = new Map<number, { score: number; matched: string[] }>();
+  const scores: Scores = new Map();
   const credit = (doc: number, score: number, matched: string) => {
-    if (!accept(doc)) return;
-    const entry = scores.get(doc);
-    if (entry) {
-      entry.score += score;
-      entry.matched.push(matched);
-    } else scores.set(doc, { score, matched: [matched] });
+    if (accept(doc)) addScore(scores, doc, score, matched);
   };
   const total = Math.max(corpus.size, 1);
   for (const match of analysis.identifiers) {
@@ -74,7 +69,7 @@ export function actorPath(
   accept: Accept,
   limit: number,
 ): PathHit[] {
-  const scores = new Map<number, { score: number; matched: string[] }>();
+  const scores: Scores = new Map();
   for (const { person, role } of analysis.people) {
     for (const doc of person.docs) {
       if (!accept(doc)) continue;
@@ -100,10 +95,7 @@ export function actorPath(
           throw new Error(`unknown role ${String(unknown)}`);
         }
       }
-      if (score === 0) continue;
-      const entry = scores.get(doc);
-      if (entry) entry.score += score;
-      else scores.set(doc, { score, matched: [`${person.name} (${role})`] });
+      if (score > 0) addScore(scores, doc, score, `${person.name} (${role})`);
     }
   }
   return ranked(corpus, scores, limit);
@@ -131,7 +123,7 @@ export function scopePath(
   limit: number,
 ): PathHit[] {
   if (analysis.states.length === 0 || analysis.projects.length === 0) return [];
-  const scores = new Map<number, { score: number; matched: string[] }>();
+  const scores: Scores = new Map();
   const seen = new Set<string>();
   for (const project of analysis.projects) {
     for (const subject of corpus.subjectsIn(project)) {
@@ -151,11 +143,18 @@ export function scopePath(
   return ranked(corpus, scores, limit);
 }
 
-function ranked(
-  corpus: SearchCorpus,
-  scores: Map<number, { score: number; matched: string[] }>,
-  limit: number,
-): PathHit[] {
+/** Per document: its summed score and what matched. */
+type Scores = Map<number, { score: number; matched: string[] }>;
+
+function addScore(scores: Scores, doc: number, score: number, matched: string): void {
+  const entry = scores.get(doc);
+  if (entry) {
+    entry.score += score;
+    entry.matched.push(matched);
+  } else scores.set(doc, { score, matched: [matched] });
+}
+
+function ranked(corpus: SearchCorpus, scores: Scores, limit: number): PathHit[] {
   return [...scores]
     .map(([doc, { score, matched }]) => ({ doc, score, matched: [...new Set(matched)].join(", ") }))
     .sort(
