@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { benchOutbox } from "./outbox";
+import { benchSearch } from "./search";
 import { benchVectors } from "./vectors";
 
 /**
@@ -28,6 +29,7 @@ const suites: Record<string, () => Promise<void>> = {
   capture: script("apps/console", "bench/capture.ts"),
   vectors: benchVectors,
   outbox: benchOutbox,
+  search: benchSearch,
 };
 
 const requested = process.argv.slice(2).filter((a) => !flags.includes(a));
