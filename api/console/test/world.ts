@@ -11,14 +11,16 @@ export const devWorldDir = path.resolve(import.meta.dirname, "../../../../shared
 
 /** The deliveries of a labelled world (../shared/eval/<name>) as SourceEvents, in delivery order. */
 export function worldEvents(dir = devWorldDir, limit = Number.POSITIVE_INFINITY): SourceEvent[] {
-  return readFileSync(path.join(dir, "webhooks.jsonl"), "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as { resource: string; body: string; timestamp?: number })
-    .filter((d) => d.resource !== "installation")
-    // Received when the world says it was delivered: events without their own time take that one.
-    .flatMap((d) => sourceEventOf(d, receivedAtOf(d.timestamp)) ?? [])
-    .slice(0, limit);
+  return (
+    readFileSync(path.join(dir, "webhooks.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { resource: string; body: string; timestamp?: number })
+      .filter((d) => d.resource !== "installation")
+      // Received when the world says it was delivered: events without their own time take that one.
+      .flatMap((d) => sourceEventOf(d, receivedAtOf(d.timestamp)) ?? [])
+      .slice(0, limit)
+  );
 }
 
 function receivedAtOf(timestamp: number | undefined): Date | undefined {
