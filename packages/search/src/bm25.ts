@@ -68,6 +68,8 @@ export interface Bm25Hit {
 export class Bm25Index {
   private readonly postings = new Map<string, Postings>();
   private readonly lengths = BM25_FIELDS.map(() => new Growable(u32(1024), u32));
+  /** Typo corrections found since the vocabulary last grew: a scan of every term is not cheap. */
+  private readonly correctionCache = new Map<string, string[]>();
   /** Score accumulator reused across searches: one slot per document. */
   private scratch = new Float64Array(0);
   private readonly totals = BM25_FIELDS.map(() => 0);
@@ -100,6 +102,7 @@ export class Bm25Index {
     for (const [token, tf] of perTerm) {
       let list = this.postings.get(token);
       if (!list) {
+        this.correctionCache.clear();
         list = {
           docs: new Growable(u32(2), u32),
           tfs: new Growable(u16(2 * BM25_FIELDS.length), u16),
@@ -156,6 +159,14 @@ export class Bm25Index {
   }
 
   private corrections(term: string): string[] {
+    const cached = this.correctionCache.get(term);
+    if (cached) return cached;
+    const found = this.findCorrections(term);
+    this.correctionCache.set(term, found);
+    return found;
+  }
+
+  private findCorrections(term: string): string[] {
     const budget = allowedEdits(term.length);
     if (budget === 0) return [];
     let best = budget + 1;

@@ -72,9 +72,12 @@ export class EntityDictionary {
 
   /**
    * Entities the candidates name: exact matches first; a candidate with none is tried as a file name and
-   * then fuzzily. Each entity is reported once, at its strongest match.
+   * then, if the caller thinks it worth it, fuzzily. Each entity is reported once, at its strongest match.
    */
-  match(candidates: readonly string[]): EntityMatch[] {
+  match(
+    candidates: readonly string[],
+    fuzzyWorthTrying: (candidate: string) => boolean = () => true,
+  ): EntityMatch[] {
     const best = new Map<EntityEntry, EntityMatch>();
     const keep = (m: EntityMatch) => {
       const prior = best.get(m.entry);
@@ -87,6 +90,7 @@ export class EntityDictionary {
       const files = this.files.get(lower) ?? [];
       for (const entry of files) keep({ entry, candidate, how: "file", strength: 0.9 });
       if (exact.length > 0 || files.length > 0 || candidate.length < 5) continue;
+      if (!fuzzyWorthTrying(candidate)) continue;
       for (const m of this.fuzzy(candidate)) keep(m);
     }
     return [...best.values()].sort((a, b) => b.strength - a.strength);

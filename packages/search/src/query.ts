@@ -143,7 +143,13 @@ export function analyzeQuery(corpus: SearchCorpus, query: string): QueryAnalysis
   const text = fold(query);
   const plain = words(query);
   const identifiers = corpus.entities
-    .match(identifierCandidates(query))
+    .match(identifierCandidates(query), (candidate) =>
+      // Fuzzy matching is for mistyped identifiers: a candidate with digits, or a single word the
+      // workspace never uses (`typeerors`). Known words and joined phrases only match exactly.
+      /\d/.test(candidate)
+        ? true
+        : !candidate.includes("-") && !corpus.lexical.has(stem(fold(candidate))),
+    )
     .filter((m) => m.entry.category !== "project")
     .filter(
       (m) =>
