@@ -10,7 +10,14 @@ export {
 } from "./document";
 export { EntityDictionary, type EntityMatch } from "./entity-dictionary";
 export { editDistance, trigramSimilarity } from "./fuzzy";
-export { actorPath, entityPath, type PathHit, scopePath, stateMatches } from "./paths";
+export {
+  actorPath,
+  type CorpusPath,
+  entityPath,
+  type PathHit,
+  scopePath,
+  stateMatches,
+} from "./paths";
 export { analyzeQuery, looksLikeIdentifier, type QueryAnalysis } from "./query";
 export { fuse, type PathResults, pathWeights, type Ranked, rerank } from "./rank";
 export { acceptFilter, highlightsOf, toResult } from "./results";

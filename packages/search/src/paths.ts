@@ -15,6 +15,14 @@ export interface PathHit {
 
 type Accept = (doc: number) => boolean;
 
+/** A path over the in-memory corpus: the documents it finds for an analysed query, best first. */
+export type CorpusPath = (
+  corpus: SearchCorpus,
+  analysis: QueryAnalysis,
+  accept: Accept,
+  limit: number,
+) => PathHit[];
+
 /** Short ids outrank error types and files, which outrank functions and the rest: how much each identifies. */
 const CATEGORY_WEIGHT: Record<string, number> = {
   short_id: 3,
@@ -34,12 +42,7 @@ const CATEGORY_WEIGHT: Record<string, number> = {
  * Sentry's numeric issue ids. A document carrying several named entities ranks above one carrying one;
  * rare entities count for more than common ones.
  */
-export function entityPath(
-  corpus: SearchCorpus,
-  analysis: QueryAnalysis,
-  accept: Accept,
-  limit: number,
-): PathHit[] {
+export const entityPath: CorpusPath = (corpus, analysis, accept, limit) => {
   const scores: Scores = new Map();
   const credit = (doc: number, score: number, matched: string) => {
     if (accept(doc)) addScore(scores, doc, score, matched);
@@ -57,18 +60,13 @@ export function entityPath(
     for (const doc of members) credit(doc, 3, `issue:${number}`);
   }
   return ranked(corpus, scores, limit);
-}
+};
 
 /**
  * Actor path: what the people the query names did, in the role it asks about: issues they are assigned
  * now, issues they resolved, comments they wrote, or (no role) anything they touched.
  */
-export function actorPath(
-  corpus: SearchCorpus,
-  analysis: QueryAnalysis,
-  accept: Accept,
-  limit: number,
-): PathHit[] {
+export const actorPath: CorpusPath = (corpus, analysis, accept, limit) => {
   const scores: Scores = new Map();
   for (const { person, role } of analysis.people) {
     for (const doc of person.docs) {
@@ -99,7 +97,7 @@ export function actorPath(
     }
   }
   return ranked(corpus, scores, limit);
-}
+};
 
 /** Whether an issue's current state is one the query asks for. */
 export function stateMatches(state: SubjectState, wanted: readonly WantedState[]): boolean {
@@ -116,12 +114,7 @@ export function stateMatches(state: SubjectState, wanted: readonly WantedState[]
  * search-service", "what got fixed in inventory sync"), the issues in that scope and state, most
  * significant first. A scope without a state is too broad to be a path and is left to the reranker.
  */
-export function scopePath(
-  corpus: SearchCorpus,
-  analysis: QueryAnalysis,
-  accept: Accept,
-  limit: number,
-): PathHit[] {
+export const scopePath: CorpusPath = (corpus, analysis, accept, limit) => {
   if (analysis.states.length === 0 || analysis.projects.length === 0) return [];
   const scores: Scores = new Map();
   const seen = new Set<string>();
@@ -141,7 +134,7 @@ export function scopePath(
     }
   }
   return ranked(corpus, scores, limit);
-}
+};
 
 /** Per document: its summed score and what matched. */
 type Scores = Map<number, { score: number; matched: string[] }>;
