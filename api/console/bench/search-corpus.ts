@@ -347,8 +347,8 @@ function transpose(random: () => number, text: string): string {
  * Queries of the kinds the dev evaluation set asks (identifiers, error types, words, scopes, typos,
  * people, files), drawn from the generated vocabulary so each one has matches in the corpus.
  */
-export function benchQueries(vocab: Vocabulary, count: number): BenchQuery[] {
-  const random = rng(23);
+export function benchQueries(vocab: Vocabulary, count: number, seed = 23): BenchQuery[] {
+  const random = rng(seed);
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
   const mid = vocab.words.slice(50, 1500);
   const kinds: [string, () => string][] = [
