@@ -12,6 +12,7 @@ import type { PgvectorDatabase } from "./pgvector";
 /** Where the index starts paying: an exact scan of 29k vectors measured 83 ms, the index under 10 ms. */
 export const IVFFLAT_MIN_ROWS = 10_000;
 const REBUILD_GROWTH = 4;
+const BUILD_MEMORY = "512MB";
 
 export interface IvfflatState {
   /** Rows the index was built on; undefined while there is no index. */
@@ -76,13 +77,22 @@ export async function maintainIvfflat(
   const started = performance.now();
   const lists = listsFor(rows);
   const name = indexName(table);
-  await db.execute(sql.raw(`drop index if exists ${name}`));
-  await db.execute(
-    sql.raw(
-      `create index ${name} on ${table} using ivfflat (embedding vector_cosine_ops) with (lists = ${lists})`,
-    ),
-  );
-  await db.execute(sql.raw(`comment on index ${name} is '${rows}'`));
+  const next = `${name}_next`;
+  // The new index is built beside the old one and swapped in, in one transaction: a build that fails
+  // (memory, a stopped process) leaves the old index serving. pgvector samples lists * 50 rows for its
+  // k-means, past Postgres' 64 MB default from ~500 lists; the WebAssembly heap has room for 512 MB.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('maintenance_work_mem', ${BUILD_MEMORY}, true)`);
+    await tx.execute(sql.raw(`drop index if exists ${next}`));
+    await tx.execute(
+      sql.raw(
+        `create index ${next} on ${table} using ivfflat (embedding vector_cosine_ops) with (lists = ${lists})`,
+      ),
+    );
+    await tx.execute(sql.raw(`drop index if exists ${name}`));
+    await tx.execute(sql.raw(`alter index ${next} rename to ${name}`));
+    await tx.execute(sql.raw(`comment on index ${name} is '${rows}'`));
+  });
   await db.execute(sql.raw(`analyze ${table}`));
   return {
     action: current.builtOnRows === undefined ? "built" : "rebuilt",
