@@ -12,7 +12,6 @@ export {
   handleSearch,
   type SearchOptions,
   type SearchRuntime,
-  searchMethodNotAllowed,
 } from "./search/http";
 export { handleWebhook, methodNotAllowed } from "./webhooks/handle";
 export { receiveWebhook } from "./webhooks/receive";

@@ -24,7 +24,8 @@ import {
 import type { VectorStore } from "@repo/vectors";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from "vitest";
-import { handleSearch, type SearchRuntime, searchMethodNotAllowed } from "../src/search/http";
+import { handleSearch, type SearchRuntime } from "../src/search/http";
+import { methodNotAllowed } from "../src/webhooks/handle";
 import type { WorkflowDeps } from "../src/workflows/types";
 import { testDeps } from "./deps";
 import { captureEvents, worldEvents } from "./world";
@@ -244,7 +245,7 @@ describe(`POST /v1/search: errors (${testDatabaseTarget()})`, () => {
   });
 
   it("answers 405 with Allow: POST to other methods", async () => {
-    const response = searchMethodNotAllowed(
+    const response = methodNotAllowed(
       new Request(URL, { method: "GET", headers: { "request-id": "get-1" } }),
     );
     expect(response.status).toBe(405);

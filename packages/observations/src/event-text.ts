@@ -5,7 +5,10 @@ import type { SourceEvent } from "@repo/schemas";
  * checked rather than trusted: a provider that sends a count as a string still counts.
  */
 
-export function metaString(event: SourceEvent, key: string): string | undefined {
+/** Anything with provider metadata: a SourceEvent, or a stored observation read back for search. */
+type WithMetadata = Pick<SourceEvent, "metadata">;
+
+export function metaString(event: WithMetadata, key: string): string | undefined {
   const value = event.metadata[key];
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value !== "string") return undefined;
@@ -13,7 +16,7 @@ export function metaString(event: SourceEvent, key: string): string | undefined 
   return trimmed === "" ? undefined : trimmed;
 }
 
-export function metaStrings(event: SourceEvent, key: string): string[] {
+export function metaStrings(event: WithMetadata, key: string): string[] {
   const value = event.metadata[key];
   if (Array.isArray(value)) {
     return value

@@ -1,6 +1,7 @@
+import { metaString } from "@repo/observations";
 import { Bm25Index } from "./bm25";
-import { metaString, type SearchDocument, type Subject, subjectKey } from "./document";
-import { EntityDictionary } from "./entity-dictionary";
+import { type SearchDocument, type Subject, subjectKey } from "./document";
+import { EntityDictionary, push } from "./entity-dictionary";
 import { fold, terms } from "./text";
 
 /** Where an issue or alert stands now, from its latest state-bearing observation. */
@@ -257,10 +258,4 @@ export class SearchCorpus {
       members,
     };
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

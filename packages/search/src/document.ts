@@ -37,10 +37,3 @@ export interface Subject {
 }
 
 export const subjectKey = (s: Subject) => `${s.type}:${s.id}`;
-
-export function metaString(doc: SearchDocument, field: string): string | undefined {
-  const value = doc.metadata[field];
-  if (typeof value === "string" && value !== "") return value;
-  if (typeof value === "number") return String(value);
-  return undefined;
-}

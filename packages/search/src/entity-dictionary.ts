@@ -4,6 +4,13 @@ import { trigramSimilarity, trigrams } from "./fuzzy";
  * Every entity key a workspace has seen, with the documents that carry it, looked up exactly (case
  * folded), by file name, and fuzzily through a trigram index (so `paymnets-api-1f` finds `PAYMENTS-API-1F`).
  */
+/** Appends to the list under a key, creating it: the shape of every index here. */
+export function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 export interface EntityEntry {
   category: string;
   key: string;
@@ -113,10 +120,4 @@ export class EntityDictionary {
     }
     return out;
   }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

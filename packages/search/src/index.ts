@@ -2,7 +2,6 @@ export { BM25_FIELDS, Bm25Index, DEFAULT_BM25, type QueryTerm } from "./bm25";
 export { SEARCH_WEIGHTS, type SearchWeights } from "./config";
 export { SearchCorpus, type SubjectState } from "./corpus";
 export {
-  metaString,
   type SearchDocument,
   type Subject,
   searchDocumentSchema,
@@ -19,6 +18,6 @@ export {
   stateMatches,
 } from "./paths";
 export { analyzeQuery, looksLikeIdentifier, type QueryAnalysis } from "./query";
-export { fuse, type PathResults, pathWeights, type Ranked, rerank } from "./rank";
+export { fuse, type PathResults, pathWeights, type Ranked, rerank, roundScore } from "./rank";
 export { acceptFilter, highlightsOf, toResult } from "./results";
 export { fold, stem, terms, words } from "./text";

@@ -1,5 +1,6 @@
+import { metaString } from "@repo/observations";
 import type { SearchCorpus, SubjectState } from "./corpus";
-import { metaString, type Subject, subjectKey } from "./document";
+import { type Subject, subjectKey } from "./document";
 import type { QueryAnalysis, WantedState } from "./query";
 
 /**

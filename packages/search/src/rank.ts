@@ -76,14 +76,14 @@ export function fuse(
         entry.doc = hit.doc;
       }
       entry.explain.fused += contribution;
-      entry.explain.paths[path] = { rank, score: round(hit.score), matched: hit.matched };
+      entry.explain.paths[path] = { rank, score: roundScore(hit.score), matched: hit.matched };
     }
   }
   const { base, span } = SEARCH_WEIGHTS.significance;
   return [...byKey.values()].map(({ best: _best, ...entry }) => {
     const doc = corpus.docs[entry.doc]!;
-    entry.explain.recency = round(recencyFactor(doc.occurredAt, options.now));
-    entry.explain.significance = round(base + (span * doc.significance) / 100);
+    entry.explain.recency = roundScore(recencyFactor(doc.occurredAt, options.now));
+    entry.explain.significance = roundScore(base + (span * doc.significance) / 100);
     entry.score = entry.explain.fused * entry.explain.recency * entry.explain.significance;
     if (options.groupBy === "entity") {
       const subject = corpus.subjectOf(entry.doc);
@@ -151,14 +151,17 @@ export function rerank(
       }
     }
     const total = Object.values(features).reduce((a, b) => a + b, 0);
-    c.explain.rerank = Object.fromEntries(Object.entries(features).map(([k, v]) => [k, round(v)]));
-    c.explain.fused = round(c.explain.fused);
+    c.explain.rerank = Object.fromEntries(
+      Object.entries(features).map(([k, v]) => [k, roundScore(v)]),
+    );
+    c.explain.fused = roundScore(c.explain.fused);
     c.score = normalised + total;
-    c.explain.final = round(c.score);
+    c.explain.final = roundScore(c.score);
   });
   return ordered.sort((a, b) => b.score - a.score || b.doc - a.doc);
 }
 
-function round(n: number): number {
+/** Scores as the API shows them: four decimals are all a reader or a test can use. */
+export function roundScore(n: number): number {
   return Math.round(n * 10_000) / 10_000;
 }

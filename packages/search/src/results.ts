@@ -1,8 +1,9 @@
+import { metaString } from "@repo/observations";
 import type { SearchFilters, SearchResult } from "@repo/schemas";
 import type { SearchCorpus } from "./corpus";
-import { metaString, type SearchDocument } from "./document";
+import type { SearchDocument } from "./document";
 import { stateMatches } from "./paths";
-import type { Ranked } from "./rank";
+import { type Ranked, roundScore } from "./rank";
 import { terms } from "./text";
 
 const TIMELINE_LENGTH = 6;
@@ -122,7 +123,7 @@ export function toResult(
     title: grouped && state ? state.title : doc.title,
     url: (grouped ? state?.url : doc.url) ?? doc.url ?? state?.url ?? null,
     snippet: doc.snippet,
-    score: Math.round(ranked.score * 10_000) / 10_000,
+    score: roundScore(ranked.score),
     source: doc.source,
     type: doc.observationType,
     occurredAt: doc.occurredAt,

@@ -130,14 +130,3 @@ export async function handleSearch(
     return errorResponse(500, "INTERNAL_ERROR", "the search failed; retry later", requestId);
   }
 }
-
-export function searchMethodNotAllowed(request: Request): Response {
-  const response = errorResponse(
-    405,
-    "METHOD_NOT_ALLOWED",
-    "use POST with a JSON body",
-    requestIdOf(request),
-  );
-  response.headers.set("allow", "POST");
-  return response;
-}

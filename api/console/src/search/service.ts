@@ -11,6 +11,7 @@ import {
   type PathResults,
   type Ranked,
   rerank,
+  roundScore,
   SEARCH_WEIGHTS,
   type SearchCorpus,
   scopePath,
@@ -260,8 +261,8 @@ async function judgeRanking(
     const judged = verdict.get(r.key);
     const balanced = (1 - JUDGE_WEIGHT) * (r.score / max);
     r.score = judged === undefined ? balanced : balanced + JUDGE_WEIGHT * judged;
-    if (judged !== undefined) r.explain.rerank.judge = Math.round(judged * 10_000) / 10_000;
-    r.explain.final = Math.round(r.score * 10_000) / 10_000;
+    if (judged !== undefined) r.explain.rerank.judge = roundScore(judged);
+    r.explain.final = roundScore(r.score);
   }
   return ranked.sort((a, b) => b.score - a.score || b.doc - a.doc);
 }

@@ -1,6 +1,6 @@
 import { type Cluster, type Executor, listSearchClusters } from "@db/console";
 import { cosineSimilarity } from "@repo/embeddings";
-import type { PathHit, SearchCorpus } from "@repo/search";
+import { type PathHit, roundScore, type SearchCorpus } from "@repo/search";
 import { parseVectorId, type VectorFilter, type VectorStore } from "@repo/vectors";
 import { PerCorpusState } from "./corpus-cache";
 
@@ -100,7 +100,7 @@ export async function clusterPath(params: {
       id: cluster.id,
       label: cluster.label,
       observationCount: cluster.observationCount,
-      score: Math.round(score * 10_000) / 10_000,
+      score: roundScore(score),
     })),
   };
 }

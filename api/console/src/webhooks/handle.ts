@@ -34,6 +34,9 @@ export async function handleWebhook(source: WebhookSource, request: Request): Pr
   }
 }
 
+/** 405 for every route that only takes POST (the webhook routes, `/v1/search`), naming what it takes. */
 export function methodNotAllowed(request: Request): Response {
-  return errorResponse(405, "METHOD_NOT_ALLOWED", "use POST", requestIdOf(request));
+  const response = errorResponse(405, "METHOD_NOT_ALLOWED", "use POST", requestIdOf(request));
+  response.headers.set("allow", "POST");
+  return response;
 }

@@ -1,7 +1,7 @@
-import { handleSearch, searchMethodNotAllowed } from "@api/console";
+import { handleSearch, methodNotAllowed } from "@api/console";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 export const POST = (request: Request) => handleSearch(request);
-export const GET = searchMethodNotAllowed;
+export const GET = methodNotAllowed;
