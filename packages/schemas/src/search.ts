@@ -165,3 +165,36 @@ export const apiErrorSchema = z.object({
   issues: z.array(z.unknown()).optional(),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
+
+/**
+ * One observation as search holds it in memory: its row, its actor and its entity keys. The database
+ * query returns this shape and the search corpus indexes it.
+ */
+export const searchDocumentSchema = z.object({
+  id: z.string(),
+  seq: z.number(),
+  source: z.string(),
+  sourceType: z.string(),
+  observationType: z.string(),
+  status: z.string(),
+  title: z.string(),
+  body: z.string(),
+  snippet: z.string(),
+  url: z.string().nullable(),
+  occurredAt: z.string(),
+  significance: z.number(),
+  actor: z.object({ id: z.string(), name: z.string(), email: z.string().nullable() }).nullable(),
+  clusterId: z.string().nullable(),
+  references: z.array(
+    z.object({
+      type: z.string(),
+      id: z.string(),
+      url: z.string().optional(),
+      label: z.string().optional(),
+    }),
+  ),
+  threadKeys: z.array(z.string()),
+  metadata: z.record(z.string(), z.unknown()),
+  entities: z.array(z.object({ category: z.string(), key: z.string() })),
+});
+export type SearchDocument = z.infer<typeof searchDocumentSchema>;

@@ -4,7 +4,6 @@ export { SearchCorpus, type SubjectState } from "./corpus";
 export {
   type SearchDocument,
   type Subject,
-  searchDocumentSchema,
   subjectKey,
 } from "./document";
 export { EntityDictionary, type EntityMatch } from "./entity-dictionary";

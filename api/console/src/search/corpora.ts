@@ -86,9 +86,4 @@ export class Corpora {
       if (rows.length < PAGE) return;
     }
   }
-
-  /** Drops a workspace's corpus, e.g. after its data was deleted. */
-  forget(workspaceId: string): void {
-    this.entries.delete(workspaceId);
-  }
 }

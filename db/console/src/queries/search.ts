@@ -1,3 +1,4 @@
+import type { SearchDocument } from "@repo/schemas";
 import { and, asc, desc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import {
@@ -5,32 +6,9 @@ import {
   type Cluster,
   clusters,
   entities,
-  type ObservationReference,
   observationEntities,
   observations,
 } from "../schema";
-
-/** An observation as search holds it in memory: its row, its actor and its entity keys. */
-export interface SearchDocumentRow {
-  id: string;
-  seq: number;
-  source: string;
-  sourceType: string;
-  observationType: string;
-  status: string;
-  title: string;
-  body: string;
-  snippet: string;
-  url: string | null;
-  occurredAt: string;
-  significance: number;
-  actor: { id: string; name: string; email: string | null } | null;
-  clusterId: string | null;
-  references: ObservationReference[];
-  threadKeys: string[];
-  metadata: Record<string, unknown>;
-  entities: { category: string; key: string }[];
-}
 
 /**
  * A workspace's observations captured after `afterSeq`, in capture order: how search's in-memory corpus
@@ -39,7 +17,7 @@ export interface SearchDocumentRow {
 export async function listSearchDocuments(
   db: Executor,
   params: { workspaceId: string; afterSeq: number; limit: number },
-): Promise<SearchDocumentRow[]> {
+): Promise<SearchDocument[]> {
   const rows = await db
     .select({
       observation: observations,
