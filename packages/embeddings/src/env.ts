@@ -12,6 +12,12 @@ export const env = createEnv({
           "EMBEDDINGS must be openai, use (Universal Sentence Encoder, offline) or lexical; unset it to choose automatically",
       })
       .optional(),
+    USE_MAX_TOKENS: z.coerce
+      .number({ message: "USE_MAX_TOKENS must be a whole number of tokens from 1 to 128, e.g. 64" })
+      .int("USE_MAX_TOKENS must be a whole number of tokens from 1 to 128, e.g. 64")
+      .min(1, "USE_MAX_TOKENS must be at least 1 token")
+      .max(128, "USE_MAX_TOKENS can be at most 128: the encoder reads no more")
+      .optional(),
   },
   extends: [openaiEnv],
   // Asking for OpenAI without a key would otherwise surface as a 401 on the first write, far from the cause.

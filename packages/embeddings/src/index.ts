@@ -25,6 +25,7 @@ export {
   createUseEmbeddingProvider,
   loadUseModel,
   USE_DIMENSION,
+  USE_DEFAULT_TOKENS,
   USE_MAX_TOKENS,
   USE_MODEL_ID,
   type UseBackend,
@@ -76,7 +77,7 @@ export function createEmbeddingProvider(config: EmbeddingProviderConfig = {}): E
       });
     }
     case "use":
-      return createUseEmbeddingProvider();
+      return createUseEmbeddingProvider({ maxTokens: optionalNumber(env.USE_MAX_TOKENS) });
     case "lexical":
       return createLexicalEmbeddingProvider({ dimension: config.lexicalDimension });
     default: {

@@ -7,6 +7,7 @@ const VARS = [
   "OPENAI_BASE_URL",
   "OPENAI_EMBEDDING_MODEL",
   "OPENAI_EMBEDDING_DIMENSIONS",
+  "USE_MAX_TOKENS",
   "SKIP_ENV_VALIDATION",
 ] as const;
 
@@ -74,6 +75,12 @@ describe("choosing a provider from the environment", () => {
     );
     await expect(load({ OPENAI_EMBEDDING_DIMENSIONS: "-3" })).rejects.toThrow(
       /OPENAI_EMBEDDING_DIMENSIONS must be a positive/,
+    );
+    await expect(load({ USE_MAX_TOKENS: "200" })).rejects.toThrow(
+      /USE_MAX_TOKENS can be at most 128/,
+    );
+    await expect(load({ USE_MAX_TOKENS: "many" })).rejects.toThrow(
+      /USE_MAX_TOKENS must be a whole number of tokens/,
     );
     await expect(load({ OPENAI_BASE_URL: "localhost:4000" })).rejects.toThrow(
       /OPENAI_BASE_URL must be an http\(s\) URL/,

@@ -3,7 +3,7 @@ import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeEmbeddings } from "../src/index";
-import { createUseEmbeddingProvider, loadUseModel } from "../src/use";
+import { createUseEmbeddingProvider, loadUseModel, USE_MAX_TOKENS } from "../src/use";
 import { cosineSimilarity } from "../src/vector-math";
 
 /*
@@ -76,8 +76,14 @@ describe("Universal Sentence Encoder provider", () => {
   });
 
   it("matches the vectors of the pipeline it replaced, so stored vectors stay comparable", async () => {
+    // The reference read all 128 tokens; at that cap every text must come out the same.
+    const full = { maxTokens: USE_MAX_TOKENS };
     const texts = reference.cases.map(([text]) => text);
-    for (const vectors of [await provider.embed(texts), await inThread.embed(texts)]) {
+    const [workers, calling] = [
+      createUseEmbeddingProvider(full),
+      createUseEmbeddingProvider({ ...full, threads: 0 }),
+    ];
+    for (const vectors of [await workers.embed(texts), await calling.embed(texts)]) {
       vectors.forEach((vector, i) => {
         expect(cosineSimilarity(vector, reference.cases[i]![1])).toBeGreaterThan(0.99999);
       });
@@ -105,12 +111,23 @@ describe("Universal Sentence Encoder provider", () => {
     }
   });
 
-  it("reads 128 tokens: what follows them does not change the vector", async () => {
+  it("reads at most 128 tokens: what follows them does not change the vector", async () => {
     const long = "payment card declined at checkout for the customer account ".repeat(30);
-    const [a, b] = await provider.embed([long, `${long} the quarterly offsite is in Lisbon`]);
+    const full = createUseEmbeddingProvider({ maxTokens: USE_MAX_TOKENS });
+    const [a, b] = await full.embed([long, `${long} the quarterly offsite is in Lisbon`]);
     expect(cosineSimilarity(a!, b!)).toBeGreaterThan(0.99999);
     const [short] = await createUseEmbeddingProvider({ maxTokens: 8 }).embed([long]);
     expect(cosineSimilarity(a!, short!)).toBeLessThan(0.999);
+  });
+
+  it("reads USE_DEFAULT_TOKENS by default: a different ending past them leaves the vector alone", async () => {
+    // ~10 tokens per repeat: the default cap falls inside the shared opening, the full one past it.
+    const opening = "payment card declined at checkout for the customer account ".repeat(8);
+    const texts = [`${opening} refund issued`, `${opening} the database index is corrupt again`];
+    const [a, b] = await provider.embed(texts);
+    expect(cosineSimilarity(a!, b!)).toBeGreaterThan(0.99999);
+    const [fa, fb] = await createUseEmbeddingProvider({ maxTokens: USE_MAX_TOKENS }).embed(texts);
+    expect(cosineSimilarity(fa!, fb!)).toBeLessThan(0.999);
   });
 
   it("is deterministic: the same call gives the same numbers, in this thread or in workers", async () => {
