@@ -24,8 +24,8 @@ export type { EmbeddingInput, EmbeddingKind, EmbeddingProvider } from "./types";
 export {
   createUseEmbeddingProvider,
   loadUseModel,
-  USE_DIMENSION,
   USE_DEFAULT_TOKENS,
+  USE_DIMENSION,
   USE_MAX_TOKENS,
   USE_MODEL_ID,
   type UseBackend,
