@@ -17,6 +17,7 @@ const config: NextConfig = {
     "@api/console",
     "@db/console",
     "@repo/embeddings",
+    "@repo/ui",
     "@repo/vectors",
     "@vendor/inngest",
     "@vendor/openai",

@@ -12,6 +12,7 @@ export {
   handleSearch,
   type SearchOptions,
   type SearchRuntime,
+  searchWorkspace,
 } from "./search/http";
 export { handleWebhook, methodNotAllowed } from "./webhooks/handle";
 export { receiveWebhook } from "./webhooks/receive";

@@ -1,9 +1,10 @@
 import { env as apiEnv } from "@api/console/env";
+import { env as authEnv } from "@repo/auth/env";
 import { createEnv } from "@t3-oss/env-nextjs";
 import { z } from "zod";
 
 export const env = createEnv({
-  extends: [apiEnv],
+  extends: [apiEnv, authEnv],
   server: {
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   },

@@ -8,6 +8,8 @@ try {
     `[console] database=${health.database} (${health.details.database.target}) vectors=${health.vectors} ` +
       `embeddings=${health.embeddings} (${health.details.embeddings.model}) workflows=${health.workflows}`,
   );
+  const { announceFirstAccount } = await import("./lib/first-account");
+  await announceFirstAccount(runtime.db);
 } catch (error) {
   console.error(
     `[console] cannot start: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 
 /**
  * Secrets at rest (OAuth tokens, internal-integration client secrets) are sealed with AES-256-GCM. Each
@@ -71,4 +71,13 @@ export function open(keyring: Keyring, sealed: string): string {
 /** Whether a value was sealed with an older key and should be re-sealed. */
 export function needsReseal(keyring: Keyring, sealed: string): boolean {
   return !sealed.startsWith(`${keyring.current}.`);
+}
+
+/**
+ * A secret for another purpose (e.g. signing session cookies) derived from the current key with HKDF, so
+ * a deployment configures one key, and no purpose's secret reveals another's or the key itself.
+ */
+export function deriveSecret(keyring: Keyring, purpose: string): string {
+  const key = keyring.keys.get(keyring.current)!;
+  return Buffer.from(hkdfSync("sha256", key, Buffer.alloc(0), purpose, 32)).toString("base64url");
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateKey, needsReseal, open, parseKeyring, seal } from "../src/index";
+import { deriveSecret, generateKey, needsReseal, open, parseKeyring, seal } from "../src/index";
 
 describe("sealed secrets", () => {
   it("round-trips and never stores the plaintext", () => {
@@ -35,5 +35,17 @@ describe("sealed secrets", () => {
     expect(() => parseKeyring("c2hvcnQ=")).toThrow(/32 bytes/);
     expect(() => parseKeyring(`x1:${generateKey()}`)).toThrow(/look like v1/);
     expect(() => parseKeyring("")).toThrow(/no key/);
+  });
+});
+
+describe("derived secrets", () => {
+  it("are stable per key and purpose, and differ across purposes and keys", () => {
+    const keyring = parseKeyring(generateKey());
+    const a = deriveSecret(keyring, "better-auth");
+    expect(a).toBe(deriveSecret(keyring, "better-auth"));
+    expect(a).toHaveLength(43);
+    expect(deriveSecret(keyring, "other")).not.toBe(a);
+    expect(deriveSecret(parseKeyring(generateKey()), "better-auth")).not.toBe(a);
+    expect(a).not.toContain(keyring.keys.get(keyring.current)!.toString("base64url"));
   });
 });

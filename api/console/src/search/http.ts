@@ -1,4 +1,5 @@
-import { searchRequestSchema } from "@repo/schemas";
+import { randomUUID } from "node:crypto";
+import { type SearchRequest, type SearchResponse, searchRequestSchema } from "@repo/schemas";
 import { env } from "../env";
 import type { Runtime } from "../runtime";
 import { getRuntime } from "../runtime";
@@ -56,6 +57,33 @@ export interface SearchOptions {
   rateLimitPerMinute?: number;
   /** The thorough mode's judge; by default OpenAI when OPENAI_API_KEY is set. */
   judge?: Judge;
+}
+
+/**
+ * A search for a workspace the caller has already been authorised for by other means (the console's
+ * session and membership check): the same paths, ranking and per-workspace corpus as `POST /v1/search`.
+ */
+export async function searchWorkspace(
+  params: { workspaceId: string; request: SearchRequest },
+  runtime?: SearchRuntime,
+): Promise<SearchResponse> {
+  const rt = runtime ?? (await getRuntime());
+  const state = stateOf(rt, {});
+  return runSearch(
+    {
+      db: rt.db,
+      vectors: rt.vectors,
+      embeddings: rt.embeddings,
+      corpora: state.corpora,
+      judge: state.judge,
+    },
+    {
+      workspaceId: params.workspaceId,
+      request: params.request,
+      requestId: randomUUID().replaceAll("-", ""),
+      authMs: 0,
+    },
+  );
 }
 
 export async function handleSearch(

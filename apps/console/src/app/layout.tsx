@@ -1,3 +1,4 @@
+import { Toaster } from "@repo/ui/sonner";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -6,10 +7,15 @@ export const metadata = {
   description: "Developer-tool events turned into searchable memory",
 };
 
+export const viewport = { width: "device-width", initialScale: 1 };
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body>{children}</body>
+      <body className="antialiased">
+        {children}
+        <Toaster />
+      </body>
     </html>
   );
 }

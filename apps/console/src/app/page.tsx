@@ -1,43 +1,18 @@
-import { getHealth, getRuntime } from "@api/console";
+import { getRuntime } from "@api/console";
+import { listWorkspacesOfUser } from "@db/console";
+import { redirect } from "next/navigation";
+import { requireSession } from "~/lib/auth";
 
 export const dynamic = "force-dynamic";
 
+/** The console's front door: sign-in, else the first workspace's feed, else making a first workspace. */
 export default async function Home() {
-  const health = await getHealth(await getRuntime());
-  const rows = [
-    ["Database", health.database, health.details.database.target],
-    ["Vectors", health.vectors, `${health.details.vectors.dimension}-d`],
-    ["Embeddings", health.embeddings, health.details.embeddings.model],
-    ["Workflows", health.workflows, ""],
-  ] as const;
-  return (
-    <main>
-      <h1>Neural memory console</h1>
-      <p>
-        Status: <strong>{health.status}</strong>. Create a workspace and an API key with{" "}
-        <code>pnpm cli workspace create --name Acme</code> and{" "}
-        <code>pnpm cli api-key create --workspace &lt;id&gt;</code>.
-      </p>
-      <table>
-        <thead>
-          <tr>
-            <th>Part</th>
-            <th>Backend</th>
-            <th>Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(([part, backend, detail]) => (
-            <tr key={part}>
-              <td>{part}</td>
-              <td>
-                <code>{backend}</code>
-              </td>
-              <td>{detail}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </main>
-  );
+  const session = await requireSession();
+  const memberships = await listWorkspacesOfUser((await getRuntime()).db, {
+    userId: session.user.id,
+  });
+  const preferred =
+    memberships.find((m) => m.workspace.id === session.session.activeOrganizationId) ??
+    memberships[0];
+  redirect(preferred ? `/w/${preferred.workspace.id}/feed` : "/onboarding");
 }

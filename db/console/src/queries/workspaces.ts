@@ -3,10 +3,22 @@ import type { Executor } from "../client";
 import { type Workspace, workspaces } from "../schema";
 import { newId } from "./ids";
 
+/** A URL-friendly slug from a name, made unique by a random tail (better-auth requires unique slugs). */
+export function workspaceSlug(name: string): string {
+  const base = name
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+  return `${base || "workspace"}-${newId("x", 4).slice(2)}`;
+}
+
 export async function createWorkspace(db: Executor, params: { name: string }): Promise<Workspace> {
+  const name = params.name.trim();
   const [row] = await db
     .insert(workspaces)
-    .values({ id: newId("ws"), name: params.name.trim() })
+    .values({ id: newId("ws"), name, slug: workspaceSlug(name) })
     .returning();
   return row!;
 }

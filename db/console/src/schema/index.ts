@@ -1,4 +1,5 @@
 export * from "./api-keys";
+export * from "./auth";
 export * from "./integrations";
 export * from "./observations";
 export * from "./sentry-installations";

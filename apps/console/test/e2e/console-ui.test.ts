@@ -1,0 +1,218 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Console, cli, freePort, rootDir } from "../harness";
+import { chromiumPath, launchBrowser, screenshot, textOf, visible } from "./browser";
+
+/*
+ * The console as a person uses it, in Chromium against the production build on the embedded defaults:
+ * the setup link, a workspace, an API key, fixtures through the webhook sender, the feed, search with its
+ * explanation, revoking the key, and a second user who cannot reach the first one's workspace.
+ */
+const fixtures = path.resolve(rootDir, "../shared/fixtures/sentry");
+const FIXTURES = [
+  "issue.created.json",
+  "error.created.json",
+  "issue.resolved.json",
+  "issue.assigned.json",
+];
+const PASSWORD = "correct horse battery staple";
+
+const dataDir = mkdtempSync(path.join(tmpdir(), "nmc-ui-"));
+let app: Console;
+let env: Record<string, string>;
+let browser: Browser;
+
+// Without Chromium the suite cannot run; CI installs it and fails before this if it is missing.
+describe.skipIf(!chromiumPath)("the console in a browser", () => {
+  let ada: BrowserContext;
+  let page: Page;
+  let workspaceA = "";
+  let apiKey = "";
+
+  beforeAll(async () => {
+    const port = await freePort();
+    env = {
+      DATA_DIR: dataDir,
+      CONSOLE_URL: `http://127.0.0.1:${port}`,
+      CONSOLE_SIGNUP: "open",
+      SENTRY_CLIENT_SECRET: "console-ui-test-client-secret-0123456789",
+    };
+    app = new Console(port, env);
+    await app.start();
+    browser = await launchBrowser();
+    ada = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await ada.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const url = (p: string) => `${app.url}${p}`;
+
+  it("sends a signed-out visitor to sign-in, and the printed setup link creates the first account once", async () => {
+    await page.goto(url("/"));
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/sign-in");
+    await screenshot(page, "sign-in");
+
+    const link = app.output.join("").match(/https?:\/\/\S+\/setup\?token=[\w-]+/)?.[0];
+    expect(link, app.output.join("")).toBeDefined();
+    await page.goto(link!);
+    await page.getByLabel("Name").fill("Ada");
+    await page.getByLabel("Email").fill("ada@example.com");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await screenshot(page, "setup");
+    await page.getByRole("button", { name: "Create the first account" }).click();
+    await page.waitForURL("**/onboarding");
+
+    // The link is spent.
+    const again = await ada.newPage();
+    await again.goto(link!);
+    await visible(again.getByText("This setup link does not work"));
+    await again.close();
+  });
+
+  it("creates a workspace and lands on its sources page with Connect Sentry", async () => {
+    await page.getByLabel("Workspace name").fill("Payments");
+    await screenshot(page, "onboarding");
+    await page.getByRole("button", { name: "Create workspace" }).click();
+    await page.waitForURL("**/w/*/sources");
+    workspaceA = new URL(page.url()).pathname.split("/")[2]!;
+    expect(workspaceA).toMatch(/^ws_/);
+    await visible(page.getByRole("link", { name: /Connect Sentry/ }));
+    await screenshot(page, "sources");
+  });
+
+  it("creates an API key whose secret is shown once and works on /v1/search", async () => {
+    await page.goto(url(`/w/${workspaceA}/api-keys`));
+    await page.getByRole("button", { name: "Create API key" }).first().click();
+    await page.getByLabel("Name").fill("e2e agent");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const secret = await visible(page.getByTestId("new-api-key"));
+    apiKey = await secret.inputValue();
+    expect(apiKey).toMatch(/^nmc_/);
+    await screenshot(page, "api-key-created");
+    await page.getByRole("button", { name: "Done" }).click();
+    const row = page.getByTestId("api-key-row");
+    const text = await textOf(row);
+    expect(await row.count()).toBe(1);
+    expect(text).toContain(apiKey.slice(0, 8));
+    expect(text).not.toContain(apiKey);
+    await screenshot(page, "api-keys");
+  });
+
+  it("shows delivered fixtures in the feed, each with a detail view", async () => {
+    const webhookUrl = url("/api/sentry/webhooks");
+    const installations = new Set(
+      FIXTURES.map(
+        (f) => JSON.parse(readFileSync(path.join(fixtures, f), "utf8")).installation.uuid,
+      ),
+    );
+    for (const uuid of installations) {
+      const linked = await cli(
+        ["sentry", "link", "--workspace", workspaceA, "--installation", uuid, "--org", "example"],
+        env,
+      );
+      expect(linked.code, linked.stderr).toBe(0);
+    }
+    for (const fixture of FIXTURES) {
+      const sent = await cli(
+        ["sentry", "send", path.join(fixtures, fixture), "--url", webhookUrl, "--json"],
+        env,
+      );
+      expect(JSON.parse(sent.stdout).failed, sent.stderr).toBe(0);
+    }
+
+    await page.goto(url(`/w/${workspaceA}/feed`));
+    const rows = page.locator(`main a[href*="/w/${workspaceA}/observations/"]`);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return rows.count();
+        },
+        { timeout: 90_000, interval: 1000 },
+      )
+      .toBeGreaterThanOrEqual(FIXTURES.length);
+    await screenshot(page, "feed");
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, "feed-phone");
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await rows.first().click();
+    await page.waitForURL("**/observations/**");
+    await visible(page.getByText(/"installation"/));
+    await screenshot(page, "observation");
+  });
+
+  it("searches with explanations", async () => {
+    await page.goto(url(`/w/${workspaceA}/search`));
+    await page.locator('input[name="q"]').fill("blooopy is not defined");
+    await page.locator('input[name="q"]').press("Enter");
+    await page.waitForURL(/[?&]q=/);
+    await visible(page.getByText("FRONT-END-9"), 30_000);
+    await screenshot(page, "search");
+    await page
+      .getByRole("button", { name: /why this result/i })
+      .first()
+      .click();
+    expect(await textOf(page.getByRole("dialog"))).toMatch(/lexical|entity|vector/i);
+    await screenshot(page, "search-explain");
+    await page.keyboard.press("Escape");
+  });
+
+  it("shows settings, and revoking the key makes /v1/search refuse it", async () => {
+    const search = () =>
+      fetch(url("/v1/search"), {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ query: "checkout" }),
+      });
+    expect((await search()).status).toBe(200);
+
+    await page.goto(url(`/w/${workspaceA}/settings`));
+    expect(await (await visible(page.getByLabel("Name"))).inputValue()).toBe("Payments");
+    await screenshot(page, "settings");
+
+    await page.goto(url(`/w/${workspaceA}/api-keys`));
+    await page.getByRole("button", { name: "Revoke e2e agent" }).click();
+    await page.getByRole("button", { name: "Revoke key" }).click();
+    await visible(page.getByTestId("api-key-row").filter({ hasText: "revoked" }));
+    const refused = await search();
+    expect(refused.status).toBe(401);
+    expect((await refused.json()).error).toBe("UNAUTHORIZED");
+  });
+
+  it("keeps a second user out of the first user's workspace and data", async () => {
+    const bob = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const bobPage = await bob.newPage();
+    await bobPage.goto(url("/sign-up"));
+    await bobPage.getByLabel("Name").fill("Bob");
+    await bobPage.getByLabel("Email").fill("bob@example.com");
+    await bobPage.getByLabel("Password").fill(PASSWORD);
+    await bobPage.getByRole("button", { name: "Create account" }).click();
+    await bobPage.waitForURL("**/onboarding");
+    await bobPage.getByLabel("Workspace name").fill("Bob's");
+    await bobPage.getByRole("button", { name: "Create workspace" }).click();
+    await bobPage.waitForURL("**/w/*/sources");
+
+    // Bob's own feed is empty; Ada's workspace answers 404 for every page, as if it did not exist.
+    for (const section of ["feed", "search?q=checkout", "sources", "api-keys", "settings"]) {
+      const response = await bobPage.goto(url(`/w/${workspaceA}/${section}`));
+      expect(response?.status(), section).toBe(404);
+      expect(await bobPage.getByText("Payments").count()).toBe(0);
+    }
+    await page.goto(url(`/w/${workspaceA}/feed`));
+    const observation = await page
+      .locator(`main a[href*="/w/${workspaceA}/observations/"]`)
+      .first()
+      .getAttribute("href");
+    expect((await bobPage.goto(url(observation!)))?.status()).toBe(404);
+    await bob.close();
+  });
+});
