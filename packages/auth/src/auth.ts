@@ -105,6 +105,9 @@ export function createAuth(options: AuthOptions) {
         generateId: ({ model }) => newId(ID_PREFIX[model] ?? model.slice(0, 3)),
       },
       useSecureCookies: options.baseURL.startsWith("https://"),
+      // better-auth turns its Origin/CSRF check off whenever NODE_ENV=test or TEST is set; a deployment
+      // (or a test run) must never lose it that way.
+      disableOriginCheck: false,
     },
     databaseHooks: {
       user: {

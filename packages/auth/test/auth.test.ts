@@ -206,3 +206,24 @@ describe(`the first account from CONSOLE_ADMIN_* (${testDatabaseTarget()})`, () 
     }
   });
 });
+
+describe("cross-site requests", () => {
+  it("refuses a sign-up or sign-in posted from another origin, even under NODE_ENV=test", async () => {
+    const auth = authFor("open");
+    for (const path of ["sign-up/email", "sign-in/email"]) {
+      const forged = await auth.handler(
+        new Request(`${BASE}/api/auth/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: "https://evil.example" },
+          body: JSON.stringify({
+            name: "Eve",
+            email: "eve@evil.example",
+            password: "long enough pass",
+          }),
+        }),
+      );
+      expect(forged.status, path).toBe(403);
+      expect(forged.headers.getSetCookie().join("")).not.toMatch(/session_token=\w/);
+    }
+  });
+});

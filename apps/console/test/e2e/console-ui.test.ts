@@ -140,14 +140,30 @@ describe.skipIf(!chromiumPath)("the console in a browser", () => {
       .toBeGreaterThanOrEqual(FIXTURES.length);
     await screenshot(page, "feed");
 
+    // Live: a delivery that arrives while the feed is open shows up without a reload.
+    const before = await rows.count();
+    const sent = await cli(
+      ["sentry", "send", path.join(fixtures, "issue.ignored.json"), "--url", webhookUrl, "--json"],
+      env,
+    );
+    expect(JSON.parse(sent.stdout).failed, sent.stderr).toBe(0);
+    await expect.poll(() => rows.count(), { timeout: 60_000, interval: 1000 }).toBe(before + 1);
+
     await page.setViewportSize({ width: 390, height: 844 });
     await screenshot(page, "feed-phone");
     await page.setViewportSize({ width: 1280, height: 800 });
 
     await rows.first().click();
     await page.waitForURL("**/observations/**");
+    const detailUrl = page.url();
     await visible(page.getByText(/"installation"/));
     await screenshot(page, "observation");
+
+    // The sources page now shows the connections and their deliveries.
+    await page.goto(url(`/w/${workspaceA}/sources`));
+    expect(await textOf(page.getByText("Deliveries in the last hour").locator(".."))).toMatch(/\d/);
+    await screenshot(page, "sources-connected");
+    await page.goto(detailUrl);
   });
 
   it("searches with explanations", async () => {
@@ -164,6 +180,39 @@ describe.skipIf(!chromiumPath)("the console in a browser", () => {
     expect(await textOf(page.getByRole("dialog"))).toMatch(/lexical|entity|vector/i);
     await screenshot(page, "search-explain");
     await page.keyboard.press("Escape");
+  });
+
+  it("creates, switches between and renames workspaces", async () => {
+    await page.goto(url(`/w/${workspaceA}/feed`));
+    await page.getByRole("button", { name: "Switch workspace" }).click();
+    await page.getByRole("menuitem", { name: "New workspace" }).click();
+    await page.getByLabel("Workspace name").fill("Staging");
+    await page.getByRole("button", { name: "Create workspace" }).click();
+    await page.waitForURL((u) => u.pathname.endsWith("/sources") && !u.pathname.includes(workspaceA));
+    const staging = new URL(page.url()).pathname.split("/")[2]!;
+
+    await page.goto(url(`/w/${staging}/feed`));
+    await visible(page.getByText("No observations yet"));
+    await page.getByRole("button", { name: "Switch workspace" }).click();
+    await page.getByRole("menuitem", { name: "Payments" }).click();
+    await page.waitForURL(`**/w/${workspaceA}/feed`);
+
+    await page.goto(url(`/w/${staging}/settings`));
+    await page.getByLabel("Name").fill("Staging EU");
+    await page.getByRole("button", { name: "Rename" }).click();
+    await visible(page.getByRole("status").filter({ hasText: "Saved" }));
+    await page.reload();
+    expect(await textOf(page.getByRole("button", { name: "Switch workspace" }))).toContain("Staging EU");
+  });
+
+  it("refuses sign-in posts from another origin (CSRF)", async () => {
+    const forged = await fetch(url("/api/auth/sign-in/email"), {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      body: JSON.stringify({ email: "ada@example.com", password: PASSWORD }),
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.getSetCookie().join("")).not.toMatch(/session_token=\w/);
   });
 
   it("shows settings, and revoking the key makes /v1/search refuse it", async () => {
