@@ -188,7 +188,9 @@ describe.skipIf(!chromiumPath)("the console in a browser", () => {
     await page.getByRole("menuitem", { name: "New workspace" }).click();
     await page.getByLabel("Workspace name").fill("Staging");
     await page.getByRole("button", { name: "Create workspace" }).click();
-    await page.waitForURL((u) => u.pathname.endsWith("/sources") && !u.pathname.includes(workspaceA));
+    await page.waitForURL(
+      (u) => u.pathname.endsWith("/sources") && !u.pathname.includes(workspaceA),
+    );
     const staging = new URL(page.url()).pathname.split("/")[2]!;
 
     await page.goto(url(`/w/${staging}/feed`));
@@ -202,7 +204,9 @@ describe.skipIf(!chromiumPath)("the console in a browser", () => {
     await page.getByRole("button", { name: "Rename" }).click();
     await visible(page.getByRole("status").filter({ hasText: "Saved" }));
     await page.reload();
-    expect(await textOf(page.getByRole("button", { name: "Switch workspace" }))).toContain("Staging EU");
+    expect(await textOf(page.getByRole("button", { name: "Switch workspace" }))).toContain(
+      "Staging EU",
+    );
   });
 
   it("refuses sign-in posts from another origin (CSRF)", async () => {
