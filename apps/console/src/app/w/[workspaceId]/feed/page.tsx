@@ -7,6 +7,7 @@ import Link from "next/link";
 import { EmptyState } from "~/components/empty-state";
 import { PageHeader } from "~/components/page-header";
 import { requireWorkspace } from "~/lib/auth";
+import { fullTime, relativeTime } from "~/lib/time";
 import { FeedFilters, type FeedFilterValues } from "./feed-filters";
 import { LiveRefresh } from "./live-refresh";
 
@@ -41,30 +42,6 @@ function feedHref(workspaceId: string, filters: FeedFilterValues, before?: FeedC
   if (before) query.set("before", encodeCursor(before));
   const text = query.toString();
   return `/w/${workspaceId}/feed${text ? `?${text}` : ""}`;
-}
-
-const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 86_400],
-  ["month", 30 * 86_400],
-  ["week", 7 * 86_400],
-  ["day", 86_400],
-  ["hour", 3_600],
-  ["minute", 60],
-];
-const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "short" });
-// Rendered on the server, whose time zone the reader does not share: say which one it is.
-const fullFormat = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "long",
-  timeZone: "UTC",
-});
-
-function relativeTime(date: Date, now: Date): string {
-  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
-  for (const [unit, size] of RELATIVE_UNITS) {
-    if (Math.abs(seconds) >= size) return relativeFormat.format(Math.trunc(seconds / size), unit);
-  }
-  return Math.abs(seconds) < 30 ? "just now" : relativeFormat.format(seconds, "second");
 }
 
 /** Sentry's levels; anything else a provider sends is shown plainly. */
@@ -173,10 +150,10 @@ function FeedRow(props: { workspaceId: string; item: FeedItem; now: Date }) {
         <p className="line-clamp-2 min-w-0 font-medium break-words">{item.title}</p>
         <time
           dateTime={item.occurredAt.toISOString()}
-          title={fullFormat.format(item.occurredAt)}
+          title={fullTime(item.occurredAt)}
           className="text-muted-foreground shrink-0 text-xs sm:pt-0.5"
         >
-          {relativeTime(item.occurredAt, props.now)}
+          {relativeTime(item.occurredAt, props.now, "short")}
         </time>
       </div>
       {item.snippet && item.snippet !== item.title ? (

@@ -4,6 +4,7 @@ import { Card, CardAction, CardContent, CardFooter, CardHeader, CardTitle } from
 import { Skeleton } from "@repo/ui/skeleton";
 import { ExternalLinkIcon, UserIcon, WaypointsIcon } from "lucide-react";
 import Link from "next/link";
+import { fullTime, relativeTime } from "~/lib/time";
 import {
   explainView,
   extraPassages,
@@ -16,36 +17,9 @@ import {
 import { type SearchFormValues, searchHref } from "./search-params";
 import { WhyThisResult } from "./why-this-result";
 
-const relative = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 24 * 3600],
-  ["month", 30 * 24 * 3600],
-  ["week", 7 * 24 * 3600],
-  ["day", 24 * 3600],
-  ["hour", 3600],
-  ["minute", 60],
-];
-
-function relativeTime(iso: string, now: number): string {
-  const seconds = (Date.parse(iso) - now) / 1000;
-  if (Number.isNaN(seconds)) return iso;
-  for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
-  }
-  return relative.format(Math.round(seconds), "second");
-}
-
-/** Rendered on the server, where the reader's zone is unknown: say UTC rather than guess. */
-function absoluteTime(iso: string): string {
-  const at = new Date(iso);
-  return Number.isNaN(at.getTime())
-    ? iso
-    : `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 function When(props: { iso: string; now: number }) {
   return (
-    <time dateTime={props.iso} title={absoluteTime(props.iso)}>
+    <time dateTime={props.iso} title={fullTime(props.iso)}>
       {relativeTime(props.iso, props.now)}
     </time>
   );

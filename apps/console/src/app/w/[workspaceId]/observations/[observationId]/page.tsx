@@ -23,32 +23,9 @@ import type { ReactNode } from "react";
 import { PageHeader } from "~/components/page-header";
 import { requireWorkspace } from "~/lib/auth";
 import { redactPayload } from "~/lib/redact";
+import { fullTime, relativeTime } from "~/lib/time";
 
 export const dynamic = "force-dynamic";
-
-const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "long" });
-// Rendered on the server, whose time zone the reader does not share: say which one it is.
-const fullFormat = new Intl.DateTimeFormat("en", {
-  dateStyle: "medium",
-  timeStyle: "long",
-  timeZone: "UTC",
-});
-const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ["year", 365 * 86_400],
-  ["month", 30 * 86_400],
-  ["week", 7 * 86_400],
-  ["day", 86_400],
-  ["hour", 3_600],
-  ["minute", 60],
-];
-
-function relativeTime(date: Date, now: Date): string {
-  const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
-  for (const [unit, size] of RELATIVE_UNITS) {
-    if (Math.abs(seconds) >= size) return relativeFormat.format(Math.trunc(seconds / size), unit);
-  }
-  return Math.abs(seconds) < 30 ? "just now" : relativeFormat.format(seconds, "second");
-}
 
 const CATEGORY_LABELS: Record<string, string> = {
   short_id: "Short IDs",
@@ -134,10 +111,7 @@ export default async function ObservationPage(props: {
                 <Badge variant="outline">low significance</Badge>
               ) : null}
             </span>
-            <time
-              dateTime={detail.occurredAt.toISOString()}
-              title={fullFormat.format(detail.occurredAt)}
-            >
+            <time dateTime={detail.occurredAt.toISOString()} title={fullTime(detail.occurredAt)}>
               {relativeTime(detail.occurredAt, now)}
             </time>
             {detail.actor ? <span>by {detail.actor.name}</span> : null}
@@ -209,9 +183,7 @@ function DetailsCard(props: { detail: ObservationDetail }) {
     <Section title="Details">
       <dl className="grid grid-cols-1 gap-3 min-[420px]:grid-cols-2 lg:grid-cols-1">
         <Field label="Occurred">
-          <time dateTime={detail.occurredAt.toISOString()}>
-            {fullFormat.format(detail.occurredAt)}
-          </time>
+          <time dateTime={detail.occurredAt.toISOString()}>{fullTime(detail.occurredAt)}</time>
         </Field>
         {detail.actor ? (
           <Field label="Actor">
@@ -261,9 +233,7 @@ function ClusterCard(props: { detail: ObservationDetail }) {
       <p className="text-muted-foreground mt-1 text-xs">
         {cluster.observationCount} observation{cluster.observationCount === 1 ? "" : "s"} ·{" "}
         {cluster.status} · last seen{" "}
-        <time dateTime={cluster.lastSeenAt.toISOString()}>
-          {fullFormat.format(cluster.lastSeenAt)}
-        </time>
+        <time dateTime={cluster.lastSeenAt.toISOString()}>{fullTime(cluster.lastSeenAt)}</time>
       </p>
     </Section>
   );
@@ -361,10 +331,7 @@ function PayloadCard(props: { detail: ObservationDetail; now: Date }) {
             {payload.resource}.{payload.action}
           </span>{" "}
           received{" "}
-          <time
-            dateTime={payload.receivedAt.toISOString()}
-            title={fullFormat.format(payload.receivedAt)}
-          >
+          <time dateTime={payload.receivedAt.toISOString()} title={fullTime(payload.receivedAt)}>
             {relativeTime(payload.receivedAt, props.now)}
           </time>
           {payload.requestId ? <> · request {payload.requestId}</> : null}. Secrets are redacted.
