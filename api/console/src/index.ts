@@ -1,5 +1,33 @@
 export { createInngestFunctions, inngest } from "./inngest";
+export { sentryBackfillEvent } from "./inngest/functions/sentry-backfill";
 export { OutboxRunner } from "./outbox/runner";
+export {
+  type BackfillDeps,
+  resumeBackfills,
+  runBackfill,
+  startSentryBackfill,
+} from "./providers/sentry/backfill";
+export {
+  nextCursor,
+  rateLimitOf,
+  type SentryClient,
+  sentryClient,
+} from "./providers/sentry/client";
+export {
+  missingConnectSettings,
+  sentryAppConfig,
+  sentryConnectConfig,
+} from "./providers/sentry/config";
+export {
+  type ConnectOutcome,
+  completeSentryConnect,
+  startSentryConnect,
+} from "./providers/sentry/connect";
+export {
+  SentryNeedsReauthError,
+  SentryNotConnectedError,
+  SentryTokenService,
+} from "./providers/sentry/tokens";
 export {
   createRuntime,
   getHealth,

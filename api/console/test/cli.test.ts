@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import {
   apiKeys,
+  getUserSourceTokens,
   hashApiKey,
   insertWebhookPayload,
   openDatabase,
@@ -82,6 +83,42 @@ describe("operator CLI on the embedded database", () => {
       expect(payload.status).toBe("failed");
     } finally {
       await handle.close();
+    }
+  });
+
+  it("connects an internal Sentry integration with its token and secret sealed, never echoed", async () => {
+    const token = "sntrys_internal_token_0123456789abcdef";
+    const secret = "internal-client-secret-0123456789abcdef";
+    const installation = "5a2b7c9d-1111-4222-8333-944445555666";
+    const missing = await cli(["sentry", "connect-internal", "--workspace", workspaceId, "--json"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--installation/);
+    const args = ["--workspace", workspaceId, "--org", "acme", "--installation", installation];
+    const done = await cli([
+      "sentry",
+      "connect-internal",
+      ...args,
+      "--token",
+      token,
+      "--client-secret",
+      secret,
+      "--json",
+    ]);
+    expect(done.code, done.stderr).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ workspaceId, installation, kind: "internal" });
+    expect(done.stdout + done.stderr).not.toContain(token);
+    expect(done.stdout + done.stderr).not.toContain(secret);
+    const db = await openDatabase({ dataDir, role: "test" });
+    try {
+      const source = await getUserSourceTokens(db.db, {
+        provider: "sentry",
+        installationId: installation,
+      });
+      expect(source).toMatchObject({ workspaceId, expiresAt: null, refreshTokenSealed: null });
+      expect(source!.accessTokenSealed).toMatch(/^v1\./);
+      expect(JSON.stringify(source)).not.toContain(token);
+    } finally {
+      await db.close();
     }
   });
 

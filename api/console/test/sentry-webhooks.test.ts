@@ -337,7 +337,7 @@ describe(`POST /api/sentry/webhooks (${testDatabaseTarget()})`, () => {
       const issue = capturable.find((f) => f.resource === "issue")!;
       const body = issue.body.replaceAll(issue.installation, deleted.installation);
       const after = await receive(sentryRequest(body, { resource: "issue" }));
-      expect(after.status).toBe(410);
+      expect(after.status).toBe(404);
     });
   });
 

@@ -133,3 +133,22 @@ describe("describeEventFilter", () => {
     ).toMatch(/nothing is captured/);
   });
 });
+
+describe("tokenStatus from the stored credentials", () => {
+  it("says a rejected refresh needs re-auth, with the reason, whatever the expiry", () => {
+    expect(
+      tokenStatus(
+        {
+          kind: "public",
+          tokenExpiresAt: new Date(NOW.getTime() + 5 * 3_600_000),
+          tokenState: "needs_reauth",
+          tokenReason: "Sentry refused to renew the token",
+        },
+        NOW,
+      ),
+    ).toEqual({ label: "Needs re-auth: Sentry refused to renew the token", tone: "destructive" });
+    expect(
+      tokenStatus({ kind: "public", tokenExpiresAt: null, tokenState: "revoked" }, NOW).label,
+    ).toMatch(/deleted/);
+  });
+});

@@ -18,6 +18,8 @@ const USAGE = `Usage: pnpm cli <command> [options] [--json]
   sentry link --workspace <id> --installation <uuid> --org <slug>
               [--projects a,b] [--events issue,error,...] [--min-level warning] [--client-secret <s>]
                                           bind a Sentry installation to a workspace (internal with --client-secret)
+  sentry connect-internal --workspace <id> --org <slug> --installation <uuid> --token <t> --client-secret <s>
+                                          an internal integration without OAuth: its token and secret, sealed
   sentry send <fixture.json | dataset dir> [--url <webhook url>] [--secret <client secret>] [--resource <r>]
                                           sign and POST deliveries exactly as Sentry does
 
@@ -47,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       events: { type: "string" },
       "min-level": { type: "string" },
       "client-secret": { type: "string" },
+      token: { type: "string" },
       secret: { type: "string" },
       url: { type: "string" },
       resource: { type: "string" },

@@ -3,6 +3,7 @@ import { getWorkspace, linkSentryInstallation, upsertIntegration } from "@db/con
 import { seal } from "@repo/secrets";
 import { sentrySourceConfigSchema } from "@repo/webhooks/sentry";
 import { env } from "../env";
+import { connectInternalSentry } from "../providers/sentry/internal";
 import { loadDeliveries, sendDelivery } from "../providers/sentry/sender";
 import { loadKeyring } from "../runtime/keyring";
 import type { CommandContext } from "./commands";
@@ -71,6 +72,43 @@ export const sentryCommands: Record<string, (ctx: CommandContext) => Promise<voi
         sourceConfig: integration.sourceConfig,
       },
       `linked Sentry installation ${uuid} (${org}, ${installation.kind}) to workspace ${workspaceId}`,
+    );
+  },
+
+  /**
+   * A single-organization internal integration, without OAuth: its fixed token (sealed) serves API calls
+   * and backfills, and its own client secret verifies its webhooks.
+   */
+  "sentry connect-internal": async (ctx) => {
+    const workspaceId = flag(ctx, "workspace");
+    const org = flag(ctx, "org");
+    const token = flag(ctx, "token");
+    const clientSecret = flag(ctx, "client-secret");
+    const installationId = flag(ctx, "installation");
+    if (!workspaceId || !org || !token || !clientSecret || !installationId) {
+      throw new UsageError(
+        "--workspace, --org, --token, --client-secret and --installation are required (the installation uuid is on the integration's page in Sentry, and in every webhook it sends)",
+      );
+    }
+    const db = await ctx.database();
+    if (!(await getWorkspace(db.db, { workspaceId }))) {
+      throw new UsageError(
+        `workspace ${workspaceId} does not exist (see: pnpm cli workspace list)`,
+      );
+    }
+    const { installation, integration } = await connectInternalSentry(
+      { db: db.db, keyring: loadKeyring(db) },
+      { workspaceId, organizationSlug: org, installationId, token, clientSecret },
+    );
+    // Never echo the token or the secret: this output ends up in terminals and CI logs.
+    ctx.out.result(
+      {
+        workspaceId,
+        installation: installation.uuid,
+        kind: installation.kind,
+        integrationId: integration.id,
+      },
+      `connected internal Sentry integration ${installation.uuid} (${org}) to workspace ${workspaceId}`,
     );
   },
 

@@ -11,6 +11,9 @@ import { inngestConfigured } from "@vendor/inngest";
 import { env } from "../env";
 import { inngest } from "../inngest/client";
 import { OutboxRunner, type StepTiming } from "../outbox/runner";
+import { resumeBackfills } from "../providers/sentry/backfill";
+import { sentryAppConfig } from "../providers/sentry/config";
+import { SentryTokenService } from "../providers/sentry/tokens";
 import { reconcileVectors } from "../workflows/capture/reconcile";
 import { inngestEngine, inProcessEngine, type WorkflowEngine } from "../workflows/engine";
 import { workflows as defaultRegistry } from "../workflows/registry";
@@ -24,10 +27,14 @@ export { getHealth, type Health } from "./health";
 export { loadKeyring } from "./keyring";
 
 const RECONCILE_EVERY_MS = 15 * 60_000;
+/** Sentry tokens live 8 hours; every 30 minutes those lapsing within the hour are renewed. */
+const SENTRY_REFRESH_EVERY_MS = 30 * 60_000;
 /** Cheap when there is nothing to do (a count and an ANALYZE); a build blocks the embedded database. */
 const VECTOR_MAINTENANCE_EVERY_MS = 5 * 60_000;
 
 export interface Runtime extends WorkflowDeps {
+  /** Tokens for Sentry's API, when the public integration is configured (SENTRY_CLIENT_ID and _SECRET). */
+  sentryTokens?: SentryTokenService;
   database: DatabaseHandle;
   /** Seals and opens secrets at rest. */
   keyring: Keyring;
@@ -128,16 +135,53 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       : undefined;
   maintenance?.unref();
 
+  const sentryConfig = sentryAppConfig();
+  const sentryTokens = sentryConfig
+    ? new SentryTokenService({
+        db: database.db,
+        databaseKind: database.kind,
+        keyring,
+        config: sentryConfig,
+        log: (message, fields) => console.warn(`[sentry] ${message}`, fields ?? {}),
+      })
+    : undefined;
+  // The embedded stand-in for the Inngest token-refresh cron.
+  const refreshTokens =
+    sentryTokens && runner && options.startWorkflows
+      ? setInterval(() => {
+          sentryTokens
+            .refreshExpiring()
+            .catch((error: unknown) =>
+              console.warn("[sentry] token refresh sweep failed", String(error)),
+            );
+        }, SENTRY_REFRESH_EVERY_MS)
+      : undefined;
+  refreshTokens?.unref();
+  // Backfills a stop interrupted go on from their saved cursor, where the runner lives.
+  if (sentryTokens && runner && options.startWorkflows) {
+    void resumeBackfills({
+      db: database.db,
+      workflows: engine,
+      tokens: sentryTokens,
+      baseUrl: env.SENTRY_URL,
+      log: (message, fields) => console.warn(`[sentry] ${message}`, fields ?? {}),
+    }).catch((error: unknown) =>
+      console.warn("[sentry] could not resume backfills", String(error)),
+    );
+  }
+
   return {
     ...deps,
     database,
     keyring,
+    sentryTokens,
     workflows: engine,
     runner,
     stepTimings: runner?.stepTimings ?? thread?.stepTimings,
     close: async () => {
       clearInterval(reconcile);
       clearInterval(maintenance);
+      clearInterval(refreshTokens);
       await engine.stop();
       await database.close();
     },

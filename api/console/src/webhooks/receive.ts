@@ -40,7 +40,7 @@ export interface ReceiveDeps {
  * Status codes. Sentry retries timeouts, connection errors and 5xx (three times, five minutes apart) and
  * never retries a 4xx, so:
  * - 4xx for anything the sender got wrong, which a retry cannot fix: 400 malformed body or envelope, 401
- *   signature or timestamp, 404 unknown installation, 410 uninstalled, 413 too large, 415 not JSON.
+ *   signature or timestamp, 404 unknown or uninstalled installation, 413 too large, 415 not JSON.
  *   Unknown installations get 404 rather than 5xx so a stranger's deliveries cannot start a retry storm.
  * - 5xx only for our own failures that a later retry may get past: 503 when this console lacks the
  *   secret to verify with, 500 when storing fails. Nothing verified is answered 2xx before it is stored.
@@ -129,7 +129,9 @@ export async function receiveWebhook(
     return fail(404, "UNKNOWN_INSTALLATION", resolution.message);
   }
   if (resolution.kind === "revoked-installation") {
-    return fail(410, "INSTALLATION_REVOKED", resolution.message);
+    // 404 like an unknown one: after an uninstall nothing should retry, and a stranger cannot tell an
+    // installation that once existed from one that never did.
+    return fail(404, "INSTALLATION_REVOKED", resolution.message);
   }
 
   const envelope = provider.envelope.safeParse(payload);

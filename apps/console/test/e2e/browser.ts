@@ -57,3 +57,20 @@ export async function visible(locator: Locator, timeout = 15_000): Promise<Locat
 export async function textOf(locator: Locator, timeout?: number): Promise<string> {
   return (await (await visible(locator, timeout)).textContent()) ?? "";
 }
+
+/** page.waitForURL, but a timeout says where the page is instead and leaves a screenshot of it. */
+export async function arriveAt(
+  page: Page,
+  pattern: string | RegExp,
+  timeout = 30_000,
+): Promise<void> {
+  try {
+    await page.waitForURL(pattern, { timeout });
+  } catch {
+    await screenshot(page, `failed-${Date.now()}`).catch(() => undefined);
+    const text = (await page.textContent("body").catch(() => ""))?.slice(0, 500);
+    throw new Error(
+      `expected to arrive at ${String(pattern)}, but the page is ${page.url()}: ${text}`,
+    );
+  }
+}

@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createSentrySimulator, type SentrySimulator } from "@repo/sentry-simulator";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Console, cli, freePort, rootDir } from "../harness";
-import { chromiumPath, launchBrowser, screenshot, textOf, visible } from "./browser";
+import { arriveAt, chromiumPath, launchBrowser, screenshot, textOf, visible } from "./browser";
 
 /*
  * The console as a person uses it, in Chromium against the production build on the embedded defaults:
@@ -24,21 +25,35 @@ const dataDir = mkdtempSync(path.join(tmpdir(), "nmc-ui-"));
 let app: Console;
 let env: Record<string, string>;
 let browser: Browser;
+/** Sentry's side of OAuth and its API: the simulator, a test double of Sentry's public API. */
+let sentry: SentrySimulator;
+const SENTRY_SECRET = "console-ui-test-client-secret-0123456789";
 
 // Without Chromium the suite cannot run; CI installs it and fails before this if it is missing.
 describe.skipIf(!chromiumPath)("the console in a browser", () => {
   let ada: BrowserContext;
   let page: Page;
   let workspaceA = "";
+  let staging = "";
   let apiKey = "";
 
   beforeAll(async () => {
     const port = await freePort();
+    sentry = await createSentrySimulator({
+      clientId: "console-ui-client-id",
+      clientSecret: SENTRY_SECRET,
+      appSlug: "neural-memory",
+      redirectUrl: `http://127.0.0.1:${port}/sentry/connected`,
+      webhookUrl: `http://127.0.0.1:${port}/api/sentry/webhooks`,
+    });
     env = {
       DATA_DIR: dataDir,
       CONSOLE_URL: `http://127.0.0.1:${port}`,
       CONSOLE_SIGNUP: "open",
-      SENTRY_CLIENT_SECRET: "console-ui-test-client-secret-0123456789",
+      SENTRY_URL: sentry.url,
+      SENTRY_CLIENT_ID: "console-ui-client-id",
+      SENTRY_CLIENT_SECRET: SENTRY_SECRET,
+      SENTRY_APP_SLUG: "neural-memory",
     };
     app = new Console(port, env);
     await app.start();
@@ -49,6 +64,7 @@ describe.skipIf(!chromiumPath)("the console in a browser", () => {
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
+    await sentry?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -191,7 +207,7 @@ describe.skipIf(!chromiumPath)("the console in a browser", () => {
     await page.waitForURL(
       (u) => u.pathname.endsWith("/sources") && !u.pathname.includes(workspaceA),
     );
-    const staging = new URL(page.url()).pathname.split("/")[2]!;
+    staging = new URL(page.url()).pathname.split("/")[2]!;
 
     await page.goto(url(`/w/${staging}/feed`));
     await visible(page.getByText("No observations yet"));
@@ -267,5 +283,45 @@ describe.skipIf(!chromiumPath)("the console in a browser", () => {
       .getAttribute("href");
     expect((await bobPage.goto(url(observation!)))?.status()).toBe(404);
     await bob.close();
+  });
+
+  it("connects Sentry through OAuth, shows the token, and backfills the organization's issues", async () => {
+    sentry.seedIssues(30);
+    await page.goto(url(`/w/${staging}/sources`));
+    await page.getByRole("link", { name: "Connect Sentry" }).click();
+    // Console -> Sentry's install page (auto-approved by the simulator) -> callback -> Sources.
+    await arriveAt(page, `**/w/${staging}/sources?connected=sentry`);
+    expect(sentry.installations()).toEqual([expect.objectContaining({ status: "installed" })]);
+    expect(await textOf(page.getByText(/Expires in \d+ h/))).toMatch(/Expires in [78] h/);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByText(/^Done: 30 issues/).count();
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe(1);
+    await screenshot(page, "sources-oauth");
+
+    // A callback replayed with the same state is refused with 400 and says what to do.
+    const replay = await page.goto(
+      url("/sentry/connected?code=x&installationId=y&orgSlug=acme&state=used"),
+    );
+    expect(replay?.status()).toBe(400);
+    await visible(page.getByText("This connection attempt is not recognised"));
+
+    // The backfilled issues are captured like webhooks.
+    await page.goto(url(`/w/${staging}/feed`));
+    const rows = page.locator(`main a[href*="/w/${staging}/observations/"]`);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return rows.count();
+        },
+        { timeout: 120_000, interval: 2000 },
+      )
+      .toBeGreaterThanOrEqual(20);
   });
 });

@@ -8,8 +8,12 @@ import {
   type SentryInstallation,
   type SentryInstallationKind,
   type SentryInstallationStatus,
+  type SourceBackfill,
   type SourceConfig,
   sentryInstallations,
+  sourceBackfills,
+  type UserSourceStatus,
+  userSources,
   type WorkspaceIntegration,
   workspaceIntegrations,
 } from "../schema";
@@ -57,11 +61,17 @@ export interface SourceConnection {
   projectSlugs: string[];
   eventFilter: SourceEventFilter;
   createdAt: Date;
-  /**
-   * When the OAuth access token expires. Always null for now: no table stores OAuth tokens yet, so no
-   * connection here went through OAuth.
-   */
+  /** When the OAuth access token expires; null without OAuth tokens or for tokens that never expire. */
   tokenExpiresAt: Date | null;
+  /** The stored credentials' state: none (not connected through OAuth or the CLI), or user_sources' status. */
+  tokenState: "none" | UserSourceStatus;
+  /** Why it needs re-authorising, when it does. */
+  tokenReason: string | null;
+  /** The latest backfill of this connection's history, if any. */
+  backfill: Pick<
+    SourceBackfill,
+    "id" | "status" | "pages" | "items" | "error" | "finishedAt"
+  > | null;
   deliveries: DeliveryStats;
 }
 
@@ -79,7 +89,7 @@ export interface SourceOverview {
 const HOUR_MS = 60 * 60 * 1000;
 const FAILURE_LIMIT = 5;
 
-type Connection = Omit<SourceConnection, "deliveries">;
+type Connection = Omit<SourceConnection, "deliveries" | "tokenState" | "tokenReason" | "backfill">;
 
 /**
  * Everything the Sources page shows for one workspace: its connections per provider and how their
@@ -98,6 +108,7 @@ export async function getSourceOverview(
       const withStats = await Promise.all(
         own.map(async (connection) => ({
           ...connection,
+          ...(await credentialsOf(db, params.workspaceId, connection)),
           deliveries: await deliveryStats(db, {
             workspaceId: params.workspaceId,
             provider,
@@ -110,6 +121,49 @@ export async function getSourceOverview(
     }),
   );
   return { workspaceId: params.workspaceId, now, providers: overview };
+}
+
+/** Token and backfill state, read only for the workspace's own connections. */
+async function credentialsOf(db: Executor, workspaceId: string, connection: Connection) {
+  const [source] = await db
+    .select({
+      status: userSources.status,
+      statusReason: userSources.statusReason,
+      expiresAt: userSources.expiresAt,
+    })
+    .from(userSources)
+    .where(
+      and(
+        eq(userSources.workspaceId, workspaceId),
+        eq(userSources.provider, connection.provider),
+        eq(userSources.installationId, connection.installationId),
+      ),
+    );
+  const [backfill] = await db
+    .select({
+      id: sourceBackfills.id,
+      status: sourceBackfills.status,
+      pages: sourceBackfills.pages,
+      items: sourceBackfills.items,
+      error: sourceBackfills.error,
+      finishedAt: sourceBackfills.finishedAt,
+    })
+    .from(sourceBackfills)
+    .where(
+      and(
+        eq(sourceBackfills.workspaceId, workspaceId),
+        eq(sourceBackfills.provider, connection.provider),
+        eq(sourceBackfills.installationId, connection.installationId),
+      ),
+    )
+    .orderBy(desc(sourceBackfills.createdAt))
+    .limit(1);
+  return {
+    tokenExpiresAt: source?.expiresAt ?? null,
+    tokenState: source?.status ?? ("none" as const),
+    tokenReason: source?.statusReason ?? null,
+    backfill: backfill ?? null,
+  };
 }
 
 async function listConnections(db: Executor, workspaceId: string): Promise<Connection[]> {

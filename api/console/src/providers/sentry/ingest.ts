@@ -1,4 +1,5 @@
 import {
+  dropUserSourceTokens,
   getIntegrationByExternalId,
   getSentryInstallation,
   recordPendingInstallation,
@@ -117,6 +118,8 @@ async function handleLifecycle(
   if (delivery.action === "deleted") {
     await revokeSentryInstallation(ctx.db, { uuid: installation.uuid });
     await revokeIntegration(ctx.db, { provider: "sentry", externalId: installation.uuid });
+    // Sentry has already invalidated them; keeping even sealed copies of dead tokens serves nobody.
+    await dropUserSourceTokens(ctx.db, { provider: "sentry", installationId: installation.uuid });
     ctx.log("sentry installation revoked", { installation: installation.uuid });
     return {
       status: 200,

@@ -12,19 +12,12 @@ import {
   CardTitle,
 } from "@repo/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@repo/ui/table";
-import { Tooltip, TooltipContent, TooltipTrigger } from "@repo/ui/tooltip";
 import { sentryCapturedResources } from "@repo/webhooks/sentry";
-import {
-  BugIcon,
-  GitBranchIcon,
-  HistoryIcon,
-  type LucideIcon,
-  TriangleIcon,
-  UnplugIcon,
-} from "lucide-react";
+import { BugIcon, GitBranchIcon, type LucideIcon, TriangleIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { PageHeader } from "~/components/page-header";
 import { requireWorkspace } from "~/lib/auth";
+import { ConnectionActions } from "./connection-actions";
 import {
   connectionStatusLabel,
   describeEventFilter,
@@ -37,8 +30,6 @@ import {
 } from "./source-status";
 
 export const dynamic = "force-dynamic";
-
-const OAUTH_PENDING = "Available once Sentry is connected through OAuth";
 
 export default async function SourcesPage(props: { params: Promise<{ workspaceId: string }> }) {
   const { workspaceId } = await props.params;
@@ -106,23 +97,23 @@ function SentryCard(props: { workspaceId: string; connections: SourceConnection[
             key={connection.installationId}
             connection={connection}
             now={props.now}
+            workspaceId={props.workspaceId}
           />
         ))}
       </CardContent>
-      {connectable ? (
-        <CardFooter>
-          <Button asChild>
-            <a href={`/api/sentry/connect?workspaceId=${encodeURIComponent(props.workspaceId)}`}>
-              Connect Sentry
-            </a>
-          </Button>
-        </CardFooter>
-      ) : null}
+      <CardFooter>
+        {/* Another organization can always be added; the first one gets the primary button. */}
+        <Button asChild variant={connectable ? "default" : "outline"}>
+          <a href={`/api/sentry/connect?workspaceId=${encodeURIComponent(props.workspaceId)}`}>
+            {connectable ? "Connect Sentry" : "Connect Sentry for another organization"}
+          </a>
+        </Button>
+      </CardFooter>
     </Card>
   );
 }
 
-function ConnectionBlock(props: { connection: SourceConnection; now: Date }) {
+function ConnectionBlock(props: { connection: SourceConnection; now: Date; workspaceId: string }) {
   const { connection: c, now } = props;
   const headingId = `sentry-${c.installationId}`;
   const filter = describeEventFilter(c.eventFilter, sentryCapturedResources);
@@ -176,6 +167,15 @@ function ConnectionBlock(props: { connection: SourceConnection; now: Date }) {
           )}
         </Field>
         <Field label="Deliveries in the last hour">{stats.lastHour}</Field>
+        <Field label="Backfill">
+          {c.backfill ? (
+            <span className={c.backfill.status === "failed" ? "text-destructive" : undefined}>
+              {backfillLabel(c.backfill)}
+            </span>
+          ) : (
+            <span className="text-muted-foreground">Not run</span>
+          )}
+        </Field>
         <Field label="Installation">
           <code className="text-xs break-all">{c.installationId}</code>
         </Field>
@@ -189,10 +189,20 @@ function ConnectionBlock(props: { connection: SourceConnection; now: Date }) {
         <Failures failures={stats.recentFailures} now={now} />
       </div>
 
-      <div className="flex flex-wrap gap-2">
-        <PendingAction icon={HistoryIcon} label="Backfill" id={`${headingId}-backfill`} />
-        <PendingAction icon={UnplugIcon} label="Disconnect" id={`${headingId}-disconnect`} />
-      </div>
+      {c.tokenState === "needs_reauth" ? (
+        <Button asChild size="sm" className="w-fit">
+          <a href={`/api/sentry/connect?workspaceId=${encodeURIComponent(props.workspaceId)}`}>
+            Connect Sentry again
+          </a>
+        </Button>
+      ) : null}
+      <ConnectionActions
+        workspaceId={props.workspaceId}
+        installationId={c.installationId}
+        organization={c.organizationSlug ?? c.installationId}
+        canBackfill={c.tokenState === "active" && c.status === "active"}
+        canDisconnect={c.status !== "revoked"}
+      />
     </section>
   );
 }
@@ -274,35 +284,22 @@ function Failures(props: {
   );
 }
 
-/**
- * Shown disabled until the OAuth work brings the server actions behind them. `aria-disabled` rather than
- * `disabled`: a disabled button takes neither focus nor hover, so keyboard and pointer users alike could
- * never learn why it is off.
- */
-function PendingAction(props: { icon: LucideIcon; label: string; id: string }) {
-  const Icon = props.icon;
-  const hintId = `${props.id}-hint`;
-  return (
-    <Tooltip>
-      <span id={hintId} className="sr-only">
-        {OAUTH_PENDING}
-      </span>
-      <TooltipTrigger asChild>
-        <Button
-          type="button"
-          variant="outline"
-          size="sm"
-          aria-disabled="true"
-          aria-describedby={hintId}
-          className="cursor-not-allowed opacity-50"
-        >
-          <Icon aria-hidden />
-          {props.label}
-        </Button>
-      </TooltipTrigger>
-      <TooltipContent>{OAUTH_PENDING}</TooltipContent>
-    </Tooltip>
-  );
+function backfillLabel(b: NonNullable<SourceConnection["backfill"]>): string {
+  const progress = `${b.items.toLocaleString("en")} issues in ${b.pages} page${b.pages === 1 ? "" : "s"}`;
+  switch (b.status) {
+    case "queued":
+      return "Queued";
+    case "running":
+      return `Running: ${progress} so far`;
+    case "done":
+      return `Done: ${progress}`;
+    case "failed":
+      return `Failed after ${progress}: ${b.error ?? "unknown error"}`;
+    default: {
+      const unknown: never = b.status;
+      return String(unknown);
+    }
+  }
 }
 
 function ComingSoonCard(props: { icon: LucideIcon; name: string; description: string }) {

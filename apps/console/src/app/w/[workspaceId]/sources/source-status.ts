@@ -50,9 +50,21 @@ export function formatTimestamp(date: Date): string {
  * before they lapse, so one that has lapsed means refreshing failed and only a new authorization helps.
  */
 export function tokenStatus(
-  connection: { kind: SentryInstallationKind | null; tokenExpiresAt: Date | null },
+  connection: {
+    kind: SentryInstallationKind | null;
+    tokenExpiresAt: Date | null;
+    tokenState?: "none" | "active" | "needs_reauth" | "revoked";
+    tokenReason?: string | null;
+  },
   now: Date,
 ): StatusLabel {
+  if (connection.tokenState === "needs_reauth") {
+    const reason = connection.tokenReason ? `: ${connection.tokenReason}` : "";
+    return { label: `Needs re-auth${reason}`, tone: "destructive" };
+  }
+  if (connection.tokenState === "revoked") {
+    return { label: "Tokens deleted (uninstalled or disconnected)", tone: "muted" };
+  }
   if (connection.kind === "internal") {
     return { label: "Internal integration: fixed token, no OAuth", tone: "muted" };
   }

@@ -1,0 +1,73 @@
+"use server";
+
+import { getRuntime } from "@api/console";
+import {
+  dropUserSourceTokens,
+  getIntegrationByExternalId,
+  getUserSourceTokens,
+  revokeIntegration,
+  revokeSentryInstallation,
+} from "@db/console";
+import { revalidatePath } from "next/cache";
+import { requireWorkspace } from "~/lib/auth";
+import { queueSentryBackfill } from "~/lib/sentry-backfill";
+
+type ActionResult = { ok: true; message: string } | { ok: false; message: string };
+
+/** The installation must belong to the caller's workspace: an id from elsewhere changes nothing. */
+async function ownConnection(workspaceId: string, installationId: string) {
+  const { workspace, role } = await requireWorkspace(workspaceId);
+  const rt = await getRuntime();
+  const source = await getUserSourceTokens(rt.db, { provider: "sentry", installationId });
+  return { workspace, role, rt, source: source?.workspaceId === workspace.id ? source : undefined };
+}
+
+export async function backfillSentryAction(params: {
+  workspaceId: string;
+  installationId: string;
+}): Promise<ActionResult> {
+  const { workspace, rt, source } = await ownConnection(params.workspaceId, params.installationId);
+  if (!source || source.status !== "active") {
+    return {
+      ok: false,
+      message: "Backfill needs a working Sentry connection: connect Sentry first",
+    };
+  }
+  const queued = await queueSentryBackfill(rt, {
+    workspaceId: workspace.id,
+    installationId: params.installationId,
+  });
+  revalidatePath(`/w/${workspace.id}/sources`);
+  return queued
+    ? { ok: true, message: "Backfill started: issues appear in the feed as they are captured" }
+    : { ok: false, message: "Sentry is not configured on this console (SENTRY_CLIENT_ID/SECRET)" };
+}
+
+/**
+ * Stops this workspace from using the installation: its tokens are deleted and its webhooks answered 404.
+ * Sentry keeps the app installed until someone removes it in Sentry's settings.
+ */
+export async function disconnectSentryAction(params: {
+  workspaceId: string;
+  installationId: string;
+}): Promise<ActionResult> {
+  const { workspace, role, rt, source } = await ownConnection(
+    params.workspaceId,
+    params.installationId,
+  );
+  if (role !== "owner" && role !== "admin") {
+    return { ok: false, message: "Only the workspace's owners and admins can disconnect a source" };
+  }
+  const integration = await getIntegrationByExternalId(rt.db, {
+    provider: "sentry",
+    externalId: params.installationId,
+  });
+  if (!source && integration?.workspaceId !== workspace.id) {
+    return { ok: false, message: "No such connection in this workspace" };
+  }
+  await revokeIntegration(rt.db, { provider: "sentry", externalId: params.installationId });
+  await dropUserSourceTokens(rt.db, { provider: "sentry", installationId: params.installationId });
+  await revokeSentryInstallation(rt.db, { uuid: params.installationId });
+  revalidatePath(`/w/${workspace.id}/sources`);
+  return { ok: true, message: "Disconnected: remove the app in Sentry's settings too" };
+}

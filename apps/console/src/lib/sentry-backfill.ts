@@ -1,0 +1,35 @@
+import {
+  inngest,
+  type Runtime,
+  runBackfill,
+  sentryBackfillEvent,
+  startSentryBackfill,
+} from "@api/console";
+import { env } from "@api/console/env";
+import { selectedEngine } from "@api/console/runtime";
+
+/**
+ * Starts (or finds the running) backfill of a connection's history. On Inngest it is a durable function;
+ * on the embedded default it runs here in the background, and the runtime resumes unfinished ones at start.
+ */
+export async function queueSentryBackfill(
+  rt: Runtime,
+  params: { workspaceId: string; installationId: string },
+): Promise<{ backfillId: string } | undefined> {
+  if (!rt.sentryTokens) return undefined;
+  const deps = {
+    db: rt.db,
+    workflows: rt.workflows,
+    tokens: rt.sentryTokens,
+    baseUrl: env.SENTRY_URL,
+  };
+  const backfill = await startSentryBackfill(deps, params);
+  if (selectedEngine() === "inngest") {
+    await inngest.send(sentryBackfillEvent(backfill));
+  } else {
+    void runBackfill(deps, { backfillId: backfill.id }).catch((error: unknown) =>
+      console.warn("[sentry] backfill failed", { backfill: backfill.id, reason: String(error) }),
+    );
+  }
+  return { backfillId: backfill.id };
+}
