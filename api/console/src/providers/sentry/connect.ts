@@ -85,7 +85,7 @@ export async function completeSentryConnect(
   }
   const { code, installationId, orgSlug, state } = query.data;
   const stored = await takeOAuthState(deps.db, { stateHash: hashState(state) });
-  if (!stored || stored.provider !== "sentry") {
+  if (stored?.provider !== "sentry") {
     return refused(
       400,
       "This connection attempt is not recognised",

@@ -27,7 +27,7 @@ export async function backfillSentryAction(params: {
   installationId: string;
 }): Promise<ActionResult> {
   const { workspace, rt, source } = await ownConnection(params.workspaceId, params.installationId);
-  if (!source || source.status !== "active") {
+  if (source?.status !== "active") {
     return {
       ok: false,
       message: "Backfill needs a working Sentry connection: connect Sentry first",
