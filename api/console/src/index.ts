@@ -46,3 +46,4 @@ export { handleWebhook, methodNotAllowed } from "./webhooks/handle";
 export { receiveWebhook } from "./webhooks/receive";
 export type { WorkflowEngine } from "./workflows/engine";
 export * from "./workflows/types";
+export { connectInternalSentry } from "./providers/sentry/internal";

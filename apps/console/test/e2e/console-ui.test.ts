@@ -311,6 +311,17 @@ describe.skipIf(!chromiumPath)("the console in a browser", () => {
     expect(replay?.status()).toBe(400);
     await visible(page.getByText("This connection attempt is not recognised"));
 
+    // An internal integration is connected from the same page, its secrets never shown back.
+    await page.goto(url(`/w/${staging}/sources`));
+    await page.getByRole("button", { name: "Use an internal integration" }).click();
+    await page.getByLabel("Organization slug").fill("acme-internal");
+    await page.getByLabel("Installation id").fill("6b7c8d9e-1111-4222-8333-944445555777");
+    await page.getByLabel("Token").fill("sntrys_internal_token_for_e2e");
+    await page.getByLabel("Client secret").fill("internal-client-secret-for-e2e-0123");
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
+    await visible(page.getByText("Internal integration: fixed token, no OAuth"));
+    expect(await page.content()).not.toContain("sntrys_internal_token_for_e2e");
+
     // The backfilled issues are captured like webhooks.
     await page.goto(url(`/w/${staging}/feed`));
     const rows = page.locator(`main a[href*="/w/${staging}/observations/"]`);

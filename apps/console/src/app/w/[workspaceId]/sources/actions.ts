@@ -1,6 +1,6 @@
 "use server";
 
-import { getRuntime } from "@api/console";
+import { connectInternalSentry, getRuntime } from "@api/console";
 import {
   dropUserSourceTokens,
   getIntegrationByExternalId,
@@ -9,6 +9,7 @@ import {
   revokeSentryInstallation,
 } from "@db/console";
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { requireWorkspace } from "~/lib/auth";
 import { queueSentryBackfill } from "~/lib/sentry-backfill";
 
@@ -70,4 +71,45 @@ export async function disconnectSentryAction(params: {
   await revokeSentryInstallation(rt.db, { uuid: params.installationId });
   revalidatePath(`/w/${workspace.id}/sources`);
   return { ok: true, message: "Disconnected: remove the app in Sentry's settings too" };
+}
+
+const internalForm = z.object({
+  workspaceId: z.string().min(1),
+  organizationSlug: z.string().trim().min(1, "Enter the organization's slug").max(100),
+  installationId: z
+    .string()
+    .trim()
+    .uuid("The installation id is a uuid, shown on the integration's page"),
+  token: z.string().trim().min(8, "Paste the integration's token"),
+  clientSecret: z.string().trim().min(16, "Paste the integration's client secret"),
+});
+
+export type InternalFormState = { error?: string; ok?: boolean };
+
+/** The console's twin of `pnpm cli sentry connect-internal`: token and secret are sealed, never echoed. */
+export async function connectInternalAction(
+  _previous: InternalFormState,
+  formData: FormData,
+): Promise<InternalFormState> {
+  const parsed = internalForm.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "Check the form" };
+  const { workspace, role, session } = await requireWorkspace(parsed.data.workspaceId);
+  if (role !== "owner" && role !== "admin") {
+    return { error: "Only the workspace's owners and admins can connect a source" };
+  }
+  const rt = await getRuntime();
+  const existing = await getIntegrationByExternalId(rt.db, {
+    provider: "sentry",
+    externalId: parsed.data.installationId,
+  });
+  // An installation already feeding another workspace is not taken over from here.
+  if (existing && existing.workspaceId !== workspace.id && existing.status === "active") {
+    return { error: "That installation is connected to another workspace" };
+  }
+  await connectInternalSentry(
+    { db: rt.db, keyring: rt.keyring },
+    { ...parsed.data, workspaceId: workspace.id, userId: session.user.id },
+  );
+  revalidatePath(`/w/${workspace.id}/sources`);
+  return { ok: true };
 }

@@ -18,6 +18,7 @@ import type { ReactNode } from "react";
 import { PageHeader } from "~/components/page-header";
 import { requireWorkspace } from "~/lib/auth";
 import { ConnectionActions } from "./connection-actions";
+import { InternalIntegrationDialog } from "./internal-integration-dialog";
 import {
   connectionStatusLabel,
   describeEventFilter,
@@ -101,13 +102,14 @@ function SentryCard(props: { workspaceId: string; connections: SourceConnection[
           />
         ))}
       </CardContent>
-      <CardFooter>
+      <CardFooter className="flex flex-wrap gap-2">
         {/* Another organization can always be added; the first one gets the primary button. */}
         <Button asChild variant={connectable ? "default" : "outline"}>
           <a href={`/api/sentry/connect?workspaceId=${encodeURIComponent(props.workspaceId)}`}>
             {connectable ? "Connect Sentry" : "Connect Sentry for another organization"}
           </a>
         </Button>
+        <InternalIntegrationDialog workspaceId={props.workspaceId} />
       </CardFooter>
     </Card>
   );
