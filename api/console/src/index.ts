@@ -23,6 +23,7 @@ export {
   completeSentryConnect,
   startSentryConnect,
 } from "./providers/sentry/connect";
+export { connectInternalSentry } from "./providers/sentry/internal";
 export {
   SentryNeedsReauthError,
   SentryNotConnectedError,
@@ -46,4 +47,3 @@ export { handleWebhook, methodNotAllowed } from "./webhooks/handle";
 export { receiveWebhook } from "./webhooks/receive";
 export type { WorkflowEngine } from "./workflows/engine";
 export * from "./workflows/types";
-export { connectInternalSentry } from "./providers/sentry/internal";
