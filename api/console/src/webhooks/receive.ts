@@ -5,7 +5,6 @@ import {
   type StoredPayload,
   sha256Hex,
 } from "@db/console";
-import { type ObservationCaptureData, observationCaptureEvent } from "@repo/schemas";
 import type { Keyring } from "@repo/secrets";
 import {
   checkFreshness,
@@ -18,6 +17,7 @@ import {
 import { providerIngest } from "../providers";
 import type { SecretResolution } from "../providers/types";
 import type { WorkflowEngine } from "../workflows/engine";
+import { captureDecision } from "./emit";
 import { errorResponse, readBody, requestIdOf } from "./http";
 import { payloadWriter } from "./payload-writer";
 
@@ -181,7 +181,11 @@ export async function receiveWebhook(
     return fail(400, "INVALID_PAYLOAD", message);
   }
 
-  const outcome = decide(provider, transformed, resolution);
+  const outcome = captureDecision(provider, transformed, {
+    workspaceId: resolution.workspaceId,
+    integration: resolution.integration,
+    ingestionSource: "webhook",
+  });
   if (outcome.status !== "pending") {
     const stored = await store({ ...base, status: outcome.status, lastError: outcome.reason });
     if (stored.duplicate) return Response.json({ duplicate: true, payloadId: stored.payload.id });
@@ -223,53 +227,6 @@ export async function receiveWebhook(
   ): Promise<{ payload: StoredPayload; duplicate: boolean }> {
     return payloadWriter(deps.db).write(values);
   }
-}
-
-type Decision =
-  | { status: "ignored" | "filtered"; reason: string }
-  | {
-      status: "pending";
-      event: (
-        payloadId: string,
-        bodySha256: string,
-      ) => {
-        id: string;
-        name: string;
-        data: ObservationCaptureData;
-      };
-    };
-
-function decide(
-  provider: ReturnType<typeof webhookProvider>,
-  transformed: TransformResult,
-  resolution: Extract<SecretResolution, { kind: "verify" }>,
-): Decision {
-  if (transformed.kind === "unsupported") return { status: "ignored", reason: transformed.reason };
-  const workspaceId = resolution.workspaceId;
-  if (!workspaceId) {
-    return { status: "ignored", reason: "installation is not linked to a workspace yet" };
-  }
-  if (resolution.integration) {
-    const config = provider.configSchema.safeParse(resolution.integration.sourceConfig);
-    if (config.success) {
-      const allowed = provider.allowed(transformed.event, config.data as never);
-      if (!allowed.allowed) return { status: "filtered", reason: allowed.reason };
-    }
-  }
-  return {
-    status: "pending",
-    event: (payloadId, bodySha256) => ({
-      // Derived from the content so Inngest's 24-hour id dedupe also absorbs a redelivery.
-      id: `${provider.source}-${bodySha256.slice(0, 40)}`,
-      name: observationCaptureEvent.name,
-      data: {
-        workspaceId,
-        payloadId,
-        ingestionSource: "webhook",
-        sourceEvent: transformed.event,
-      },
-    }),
-  };
 }
 
 const resolutionCaches = new WeakMap<
