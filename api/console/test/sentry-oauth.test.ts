@@ -9,9 +9,12 @@ import {
   users,
 } from "@db/console";
 import { openTestDatabase, testDatabaseTarget } from "@db/console/testing";
+import { InngestTestEngine } from "@inngest/test";
 import { generateKey, parseKeyring } from "@repo/secrets";
 import { createSentrySimulator, type SentrySimulator } from "@repo/sentry-simulator";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { inngest } from "../src/inngest/client";
+import { sentryTokenRefreshCron } from "../src/inngest/functions/sentry-token-refresh";
 import { sentryClient } from "../src/providers/sentry/client";
 import {
   completeSentryConnect,
@@ -248,6 +251,20 @@ describe(`Sentry tokens (${testDatabaseTarget()})`, () => {
     expect(swept.refreshed).toBeGreaterThanOrEqual(1);
     expect(swept.failed).toBe(0);
     expect(sim.stats().refreshGrants - before).toBe(swept.refreshed);
+    const row = await getUserSourceTokens(handle.db, { provider: "sentry", installationId });
+    expect(row!.expiresAt!.getTime()).toBeGreaterThan(sim.clock.now() + 7 * HOUR);
+  });
+
+  it("runs the sweep as the Inngest cron sentry-token-refresh", async () => {
+    const { installationId } = await connected();
+    const tokens = tokenService();
+    sim.clock.advance(7 * HOUR + 20 * 60_000);
+    const engine = new InngestTestEngine({
+      function: sentryTokenRefreshCron(inngest, async () => tokens),
+    });
+    const { result } = await engine.execute();
+    expect(result).toMatchObject({ failed: 0 });
+    expect((result as { refreshed: number }).refreshed).toBeGreaterThanOrEqual(1);
     const row = await getUserSourceTokens(handle.db, { provider: "sentry", installationId });
     expect(row!.expiresAt!.getTime()).toBeGreaterThan(sim.clock.now() + 7 * HOUR);
   });
