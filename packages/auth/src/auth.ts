@@ -128,6 +128,13 @@ export function createAuth(options: AuthOptions) {
         allowUserToCreateOrganization: true,
         creatorRole: "owner",
         invitationExpiresIn: 60 * 60 * 24 * 7,
+        /*
+         * The console sends no email: the inviter passes the invitation link on, and its id is the
+         * capability. better-auth asks for a verified email only because it cannot know our generated ids
+         * are unguessable; `newId` draws them from crypto.randomBytes (16 characters, ~82 bits). Accepting
+         * still requires the account's email to be the invited one.
+         */
+        requireEmailVerificationOnInvitation: false,
         schema: {
           organization: { modelName: "workspaces" },
           member: { modelName: "workspaceMembers" },

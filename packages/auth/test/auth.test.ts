@@ -132,7 +132,7 @@ describe(`console accounts (${testDatabaseTarget()})`, () => {
       headers,
       body: { name: "Payments", slug: "payments-x1" },
     });
-    await auth.api.createInvitation({
+    const invitation = await auth.api.createInvitation({
       headers,
       body: { email: "bob@example.com", role: "member", organizationId: workspace!.id },
     });
@@ -140,6 +140,16 @@ describe(`console accounts (${testDatabaseTarget()})`, () => {
       body: { name: "Bob", email: "bob@example.com", password: "long enough pass" },
     });
     expect(bob.user.email).toBe("bob@example.com");
+    // Bob joins with the invitation (no email is sent, so no verified email is asked for).
+    const bobSession = await signIn(auth, "bob@example.com", "long enough pass");
+    const accepted = await auth.api.acceptInvitation({
+      headers: new Headers({ cookie: bobSession.cookie }),
+      body: { invitationId: invitation.id },
+    });
+    expect(accepted?.member.organizationId).toBe(workspace!.id);
+    expect(
+      (await getMembership(handle.db, { workspaceId: workspace!.id, userId: bob.user.id }))?.role,
+    ).toBe("member");
   });
 
   it("keeps workspaces in the workspaces table with owners as members, and sessions per user", async () => {

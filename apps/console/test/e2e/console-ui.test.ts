@@ -225,6 +225,31 @@ describe.skipIf(!chromiumPath)("the console in a browser", () => {
     );
   });
 
+  it("invites a teammate by link, who signs up into the workspace", async () => {
+    await page.goto(url(`/w/${workspaceA}/settings`));
+    await page.getByLabel("Email").fill("carol@example.com");
+    await page.getByRole("button", { name: "Invite" }).click();
+    const link = await (await visible(page.getByLabel("Invitation link"))).inputValue();
+    expect(link).toMatch(/\/invitations\/inv_/);
+    await screenshot(page, "settings-invited");
+
+    const carol = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const carolPage = await carol.newPage();
+    await carolPage.goto(link);
+    await carolPage.getByRole("link", { name: "Create an account" }).click();
+    expect(await (await visible(carolPage.getByLabel("Email"))).inputValue()).toBe(
+      "carol@example.com",
+    );
+    await carolPage.getByLabel("Name").fill("Carol");
+    await carolPage.getByLabel("Password").fill(PASSWORD);
+    await carolPage.getByRole("button", { name: "Create account" }).click();
+    await arriveAt(carolPage, `**/w/${workspaceA}/feed`);
+    await carol.close();
+
+    await page.reload();
+    await visible(page.getByRole("cell", { name: "carol@example.com" }));
+  });
+
   it("refuses sign-in posts from another origin (CSRF)", async () => {
     const forged = await fetch(url("/api/auth/sign-in/email"), {
       method: "POST",
