@@ -47,6 +47,8 @@ let n = 0;
 interface Seed {
   installation: string;
   minutesAgo: number;
+  /** Rows a backfill stored rather than deliveries Sentry sent. */
+  backfill?: boolean;
   /** Failed through the runner with this error, or set to another terminal status. */
   fail?: string;
   status?: "done" | "filtered" | "duplicate";
@@ -65,6 +67,7 @@ async function deliver(workspaceId: string, seeds: Seed[]): Promise<string[]> {
       data: { n: n++ },
     }),
     receivedAt: minutesAgo(seed.minutesAgo),
+    ...(seed.backfill ? { ingestionSource: "backfill" as const } : {}),
   }));
   const stored = await insertWebhookPayloads(handle.db, batch);
   const ids = stored.map((s) => s.payload.id);
@@ -120,6 +123,9 @@ describe(`source overview (${testDatabaseTarget()})`, () => {
       { installation: "inst-mine", minutesAgo: 25 * 60, fail: "ancient" },
       // After `now`: a page rendered for `now` does not see it.
       { installation: "inst-mine", minutesAgo: -5, fail: "future" },
+      // A backfill's rows are not deliveries, however recent.
+      { installation: "inst-mine", minutesAgo: 1, backfill: true },
+      { installation: "inst-mine", minutesAgo: 2, backfill: true, fail: "backfilled issue" },
     ]);
     // The other workspace is busier and fails more recently: none of it may leak in.
     await deliver(theirs.id, [

@@ -283,9 +283,11 @@ function ownedBy(params: {
   provider: string;
   installationId: string | null;
 }): SQL {
+  // Deliveries are what the upstream sent: a backfill's rows are its own progress, shown as such.
   const scope = and(
     eq(payloads.workspaceId, params.workspaceId),
     eq(payloads.source, params.provider),
+    eq(payloads.ingestionSource, "webhook"),
   )!;
   if (params.installationId === null) return scope;
   return and(scope, sql`strpos(${payloads.body}, ${`"${params.installationId}"`}) > 0`)!;
