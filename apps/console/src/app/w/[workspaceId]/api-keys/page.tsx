@@ -39,14 +39,15 @@ export default async function ApiKeysPage(props: { params: Promise<{ workspaceId
             Keys for <code>POST /v1/search</code>; each one searches {workspace.name} only.
           </>
         }
-        actions={keys.length > 0 ? create : undefined}
+        // One dialog, always here: a re-render after creating (the first key ends the empty state) must
+        // not unmount the dialog that is showing the new secret.
+        actions={create}
       />
       {keys.length === 0 ? (
         <EmptyState
           icon={KeyRoundIcon}
           title="No API keys yet"
-          description="Create one for each agent or service that searches this workspace, so you can revoke them one by one."
-          action={create}
+          description="Create one (button above) for each agent or service that searches this workspace, so you can revoke them one by one."
         />
       ) : (
         <div className="overflow-x-auto rounded-md border">
