@@ -1,10 +1,8 @@
-import { createHash } from "node:crypto";
 import { and, eq, gt } from "drizzle-orm";
 import type { Executor } from "../client";
 import { verifications } from "../schema";
 import { newId } from "./ids";
-
-const hashOf = (secret: string) => createHash("sha256").update(secret, "utf8").digest("hex");
+import { sha256Hex } from "./webhook-payloads";
 
 /**
  * Stores a one-time secret for `identifier` as a hash, replacing any earlier one: only the newest link
@@ -19,7 +17,7 @@ export async function replaceOneTimeSecret(
     await tx.insert(verifications).values({
       id: newId("ver"),
       identifier: params.identifier,
-      value: hashOf(params.secret),
+      value: sha256Hex(params.secret),
       expiresAt: params.expiresAt,
     });
   });
@@ -35,7 +33,7 @@ export async function takeOneTimeSecret(
     .where(
       and(
         eq(verifications.identifier, params.identifier),
-        eq(verifications.value, hashOf(params.secret)),
+        eq(verifications.value, sha256Hex(params.secret)),
         gt(verifications.expiresAt, new Date()),
       ),
     )
@@ -54,7 +52,7 @@ export async function hasOneTimeSecret(
     .where(
       and(
         eq(verifications.identifier, params.identifier),
-        eq(verifications.value, hashOf(params.secret)),
+        eq(verifications.value, sha256Hex(params.secret)),
         gt(verifications.expiresAt, new Date()),
       ),
     );

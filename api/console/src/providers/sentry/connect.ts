@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   createOAuthState,
   type Database,
   getSentryInstallation,
   linkSentryInstallation,
+  sha256Hex,
   takeOAuthState,
   upsertIntegration,
   upsertUserSource,
@@ -20,8 +21,6 @@ import {
 
 export const STATE_TTL_MS = 10 * 60_000;
 
-const hashState = (state: string) => createHash("sha256").update(state, "utf8").digest("hex");
-
 /**
  * Step 1 of connecting: a random state bound to this session and workspace (stored as a hash, single
  * use, 10 minutes), and the Sentry page that installs the app and comes back with it.
@@ -34,7 +33,7 @@ export async function startSentryConnect(
   const state = randomBytes(32).toString("base64url");
   const now = params.now ?? Date.now();
   await createOAuthState(db, {
-    stateHash: hashState(state),
+    stateHash: sha256Hex(state),
     provider: "sentry",
     userId: params.userId,
     sessionId: params.sessionId,
@@ -84,7 +83,7 @@ export async function completeSentryConnect(
     );
   }
   const { code, installationId, orgSlug, state } = query.data;
-  const stored = await takeOAuthState(deps.db, { stateHash: hashState(state) });
+  const stored = await takeOAuthState(deps.db, { stateHash: sha256Hex(state) });
   if (stored?.provider !== "sentry") {
     return refused(
       400,

@@ -1,11 +1,11 @@
 "use client";
 
-import { Alert, AlertDescription } from "@repo/ui/alert";
 import { Button } from "@repo/ui/button";
 import { Input } from "@repo/ui/input";
 import { Label } from "@repo/ui/label";
 import { Spinner } from "@repo/ui/spinner";
 import { useActionState } from "react";
+import { FormError } from "~/components/form-error";
 import { createWorkspaceAction, type WorkspaceFormState } from "./actions";
 
 export function CreateWorkspaceForm({
@@ -19,11 +19,7 @@ export function CreateWorkspaceForm({
   );
   return (
     <form action={action} className="grid gap-4">
-      {state.error ? (
-        <Alert variant="destructive">
-          <AlertDescription>{state.error}</AlertDescription>
-        </Alert>
-      ) : null}
+      <FormError message={state.error} />
       <div className="grid gap-2">
         <Label htmlFor="workspace-name">Workspace name</Label>
         <Input

@@ -1,12 +1,12 @@
 "use client";
 
 import { PASSWORD_MIN_LENGTH } from "@repo/auth/limits";
-import { Alert, AlertDescription } from "@repo/ui/alert";
 import { Button } from "@repo/ui/button";
 import { Input } from "@repo/ui/input";
 import { Label } from "@repo/ui/label";
 import { Spinner } from "@repo/ui/spinner";
 import { useActionState } from "react";
+import { FormError } from "~/components/form-error";
 import { createFirstAccountAction, type SetupState } from "./actions";
 
 export function SetupForm({ token }: { token: string }) {
@@ -16,11 +16,7 @@ export function SetupForm({ token }: { token: string }) {
   );
   return (
     <form action={action} className="grid gap-4">
-      {state.error ? (
-        <Alert variant="destructive">
-          <AlertDescription>{state.error}</AlertDescription>
-        </Alert>
-      ) : null}
+      <FormError message={state.error} />
       <input type="hidden" name="token" value={token} />
       <div className="grid gap-2">
         <Label htmlFor="name">Name</Label>

@@ -1,12 +1,12 @@
 "use client";
 
-import { Alert, AlertDescription } from "@repo/ui/alert";
 import { Button } from "@repo/ui/button";
 import { Input } from "@repo/ui/input";
 import { Label } from "@repo/ui/label";
 import { Spinner } from "@repo/ui/spinner";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { FormError } from "~/components/form-error";
 import { authClient } from "~/lib/auth-client";
 import { safeNext } from "~/lib/safe-next";
 
@@ -43,11 +43,7 @@ export function SignInForm({ next }: { next?: string }) {
       className="grid gap-4"
       aria-describedby={error ? "sign-in-error" : undefined}
     >
-      {error ? (
-        <Alert variant="destructive" id="sign-in-error">
-          <AlertDescription>{error}</AlertDescription>
-        </Alert>
-      ) : null}
+      <FormError message={error} id="sign-in-error" />
       <div className="grid gap-2">
         <Label htmlFor="email">Email</Label>
         <Input id="email" name="email" type="email" autoComplete="email" required autoFocus />

@@ -1,13 +1,13 @@
 "use client";
 
 import { PASSWORD_MIN_LENGTH } from "@repo/auth/limits";
-import { Alert, AlertDescription } from "@repo/ui/alert";
 import { Button } from "@repo/ui/button";
 import { Input } from "@repo/ui/input";
 import { Label } from "@repo/ui/label";
 import { Spinner } from "@repo/ui/spinner";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useState } from "react";
+import { FormError } from "~/components/form-error";
 import { authClient } from "~/lib/auth-client";
 
 export function SignUpForm({ email, invitationId }: { email?: string; invitationId?: string }) {
@@ -43,11 +43,7 @@ export function SignUpForm({ email, invitationId }: { email?: string; invitation
 
   return (
     <form onSubmit={onSubmit} className="grid gap-4">
-      {error ? (
-        <Alert variant="destructive">
-          <AlertDescription>{error}</AlertDescription>
-        </Alert>
-      ) : null}
+      <FormError message={error} />
       <div className="grid gap-2">
         <Label htmlFor="name">Name</Label>
         <Input id="name" name="name" autoComplete="name" required autoFocus />

@@ -1,10 +1,10 @@
 "use client";
 
-import { Alert, AlertDescription } from "@repo/ui/alert";
 import { Button } from "@repo/ui/button";
 import { Spinner } from "@repo/ui/spinner";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { FormError } from "~/components/form-error";
 import { authClient } from "~/lib/auth-client";
 
 export function AcceptInvitation({ invitationId }: { invitationId: string }) {
@@ -13,11 +13,7 @@ export function AcceptInvitation({ invitationId }: { invitationId: string }) {
   const [error, setError] = useState<string>();
   return (
     <>
-      {error ? (
-        <Alert variant="destructive">
-          <AlertDescription>{error}</AlertDescription>
-        </Alert>
-      ) : null}
+      <FormError message={error} />
       <Button
         disabled={pending}
         onClick={async () => {

@@ -1,27 +1,42 @@
 "use client";
 
-import { Alert, AlertDescription, AlertTitle } from "@repo/ui/alert";
 import { Button } from "@repo/ui/button";
+import { RotateCcwIcon, ServerCrashIcon } from "lucide-react";
+import { useEffect } from "react";
+import { EmptyState } from "~/components/empty-state";
 
-export default function WorkspaceError({
-  error,
-  retry,
-}: {
+/**
+ * The one error boundary of a workspace's pages: it sits inside the shell, so navigation still works.
+ * `retry` fetches the page from the server again (`reset` would re-render the same failure). Production
+ * errors reach the browser without their message; the digest is what finds the server's log line.
+ */
+export default function WorkspaceError(props: {
   error: Error & { digest?: string };
   retry: () => void;
 }) {
+  const { error } = props;
+  useEffect(() => {
+    console.error(error);
+  }, [error]);
   return (
-    <Alert variant="destructive">
-      <AlertTitle>This page could not be shown</AlertTitle>
-      <AlertDescription className="grid gap-3">
-        <p>
-          Something failed on the console's side{error.digest ? ` (reference ${error.digest})` : ""}
-          . Try again; if it keeps failing, the console's log has the reason.
-        </p>
-        <Button variant="outline" size="sm" className="w-fit" onClick={retry}>
+    <EmptyState
+      icon={ServerCrashIcon}
+      title="This page could not be shown"
+      description={
+        <>
+          Something failed on the console's side. It is often temporary; try again. If it keeps
+          failing, the console's log has the reason.
+          {error.digest ? (
+            <span className="mt-2 block font-mono text-xs">Reference: {error.digest}</span>
+          ) : null}
+        </>
+      }
+      action={
+        <Button variant="outline" size="sm" onClick={() => props.retry()}>
+          <RotateCcwIcon aria-hidden />
           Try again
         </Button>
-      </AlertDescription>
-    </Alert>
+      }
+    />
   );
 }

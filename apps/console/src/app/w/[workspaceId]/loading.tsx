@@ -1,11 +1,11 @@
 import { Skeleton } from "@repo/ui/skeleton";
+import { PageHeaderSkeleton, PageSkeleton } from "~/components/page-skeleton";
 
 export default function WorkspaceLoading() {
   return (
-    <div className="flex flex-col gap-4" role="status" aria-label="Loading">
-      <Skeleton className="h-8 w-48" />
-      <Skeleton className="h-4 w-80 max-w-full" />
+    <PageSkeleton label="Loading…">
+      <PageHeaderSkeleton />
       <Skeleton className="h-40 w-full" />
-    </div>
+    </PageSkeleton>
   );
 }

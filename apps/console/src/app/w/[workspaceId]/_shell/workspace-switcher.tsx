@@ -18,7 +18,7 @@ import {
 } from "@repo/ui/dropdown-menu";
 import { CheckIcon, ChevronsUpDownIcon, PlusIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { rememberWorkspaceAction } from "~/app/workspaces/actions";
 import { CreateWorkspaceForm } from "~/app/workspaces/create-workspace-form";
 
@@ -27,9 +27,6 @@ type WorkspaceItem = { id: string; name: string };
 export function WorkspaceSwitcher(props: { current: WorkspaceItem; workspaces: WorkspaceItem[] }) {
   const router = useRouter();
   const [creating, setCreating] = useState(false);
-  useEffect(() => {
-    void rememberWorkspaceAction(props.current.id);
-  }, [props.current.id]);
 
   return (
     <>
@@ -47,7 +44,14 @@ export function WorkspaceSwitcher(props: { current: WorkspaceItem; workspaces: W
         <DropdownMenuContent align="start" className="w-60">
           <DropdownMenuLabel>Workspaces</DropdownMenuLabel>
           {props.workspaces.map((w) => (
-            <DropdownMenuItem key={w.id} onSelect={() => router.push(`/w/${w.id}/feed`)}>
+            <DropdownMenuItem
+              key={w.id}
+              onSelect={() => {
+                // Remembered so the front door reopens it; the URL alone decides what is shown.
+                void rememberWorkspaceAction(w.id);
+                router.push(`/w/${w.id}/feed`);
+              }}
+            >
               <span className="truncate">{w.name}</span>
               {w.id === props.current.id ? (
                 <CheckIcon className="ml-auto" aria-label="current" />

@@ -19,6 +19,7 @@ import { Spinner } from "@repo/ui/spinner";
 import { PlusIcon, TriangleAlertIcon } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useActionState, useState } from "react";
+import { FormError } from "~/components/form-error";
 import { type CreateKeyState, createApiKeyAction } from "./actions";
 
 export function CreateKeyDialog({ workspaceId }: { workspaceId: string }) {
@@ -99,11 +100,7 @@ function CreateKeyForm(props: { workspaceId: string; onDone: () => void }) {
         <DialogTitle>Create API key</DialogTitle>
         <DialogDescription>Keys search this workspace only.</DialogDescription>
       </DialogHeader>
-      {state.error ? (
-        <Alert variant="destructive">
-          <AlertDescription>{state.error}</AlertDescription>
-        </Alert>
-      ) : null}
+      <FormError message={state.error} />
       <input type="hidden" name="workspaceId" value={props.workspaceId} />
       <div className="grid gap-2">
         <Label htmlFor="key-name">Name</Label>

@@ -1,12 +1,10 @@
 import { Skeleton } from "@repo/ui/skeleton";
+import { PageSkeleton } from "~/components/page-skeleton";
 
 /** The feed's shape while the workspace check and the first page load, so nothing jumps. */
 export default function FeedLoading() {
   return (
-    <div className="flex flex-col gap-6" aria-busy="true">
-      <span className="sr-only" role="status">
-        Loading the feed…
-      </span>
+    <PageSkeleton label="Loading the feed…">
       <div className="flex flex-col gap-3 border-b pb-4 sm:flex-row sm:items-end sm:justify-between">
         <div className="flex flex-col gap-2">
           <Skeleton className="h-7 w-20" />
@@ -39,6 +37,6 @@ export default function FeedLoading() {
           </li>
         ))}
       </ol>
-    </div>
+    </PageSkeleton>
   );
 }

@@ -8,17 +8,14 @@ import { Label } from "@repo/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@repo/ui/select";
 import { Spinner } from "@repo/ui/spinner";
 import { useActionState } from "react";
+import { FormError } from "~/components/form-error";
 import { type InviteState, inviteMemberAction } from "./actions";
 
 export function InviteForm({ workspaceId }: { workspaceId: string }) {
   const [state, action, pending] = useActionState<InviteState, FormData>(inviteMemberAction, {});
   return (
     <form action={action} className="grid gap-3">
-      {state.error ? (
-        <Alert variant="destructive">
-          <AlertDescription>{state.error}</AlertDescription>
-        </Alert>
-      ) : null}
+      <FormError message={state.error} />
       {state.link ? (
         <Alert>
           <AlertTitle>Send this link to {state.email}</AlertTitle>

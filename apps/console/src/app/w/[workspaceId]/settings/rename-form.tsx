@@ -1,12 +1,12 @@
 "use client";
 
-import { Alert, AlertDescription } from "@repo/ui/alert";
 import { Button } from "@repo/ui/button";
 import { Input } from "@repo/ui/input";
 import { Label } from "@repo/ui/label";
 import { Spinner } from "@repo/ui/spinner";
 import { useActionState } from "react";
 import { renameWorkspaceAction, type WorkspaceFormState } from "~/app/workspaces/actions";
+import { FormError } from "~/components/form-error";
 
 export function RenameForm(props: { workspaceId: string; name: string; canEdit: boolean }) {
   const [state, action, pending] = useActionState<WorkspaceFormState, FormData>(
@@ -15,11 +15,7 @@ export function RenameForm(props: { workspaceId: string; name: string; canEdit: 
   );
   return (
     <form action={action} className="grid max-w-md gap-3">
-      {state.error ? (
-        <Alert variant="destructive">
-          <AlertDescription>{state.error}</AlertDescription>
-        </Alert>
-      ) : null}
+      <FormError message={state.error} />
       {state.ok ? (
         <p role="status" className="text-sm text-emerald-700">
           Saved.

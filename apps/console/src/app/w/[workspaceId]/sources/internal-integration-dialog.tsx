@@ -1,6 +1,5 @@
 "use client";
 
-import { Alert, AlertDescription } from "@repo/ui/alert";
 import { Button } from "@repo/ui/button";
 import {
   Dialog,
@@ -15,6 +14,7 @@ import { Input } from "@repo/ui/input";
 import { Label } from "@repo/ui/label";
 import { Spinner } from "@repo/ui/spinner";
 import { useActionState, useEffect, useState } from "react";
+import { FormError } from "~/components/form-error";
 import { connectInternalAction, type InternalFormState } from "./actions";
 
 const FIELDS = [
@@ -48,11 +48,7 @@ export function InternalIntegrationDialog({ workspaceId }: { workspaceId: string
               (Settings, Developer Settings). They are stored encrypted and never shown again.
             </DialogDescription>
           </DialogHeader>
-          {state.error ? (
-            <Alert variant="destructive">
-              <AlertDescription>{state.error}</AlertDescription>
-            </Alert>
-          ) : null}
+          <FormError message={state.error} />
           <input type="hidden" name="workspaceId" value={workspaceId} />
           {FIELDS.map((field) => (
             <div key={field.name} className="grid gap-2">

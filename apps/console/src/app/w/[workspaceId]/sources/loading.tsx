@@ -1,17 +1,12 @@
 import { Card, CardContent, CardHeader } from "@repo/ui/card";
 import { Skeleton } from "@repo/ui/skeleton";
+import { PageHeaderSkeleton, PageSkeleton } from "~/components/page-skeleton";
 
 /** The page's shape while the overview loads, so nothing jumps when it arrives. */
 export default function SourcesLoading() {
   return (
-    <div className="flex flex-col gap-6" aria-busy="true">
-      <span className="sr-only" role="status">
-        Loading sources…
-      </span>
-      <div className="flex flex-col gap-2 border-b pb-4">
-        <Skeleton className="h-7 w-32" />
-        <Skeleton className="h-4 w-full max-w-md" />
-      </div>
+    <PageSkeleton label="Loading sources…">
+      <PageHeaderSkeleton />
       <Card>
         <CardHeader>
           <Skeleton className="h-5 w-24" />
@@ -36,6 +31,6 @@ export default function SourcesLoading() {
         <Skeleton className="h-36 w-full rounded-xl" />
         <Skeleton className="h-36 w-full rounded-xl" />
       </div>
-    </div>
+    </PageSkeleton>
   );
 }

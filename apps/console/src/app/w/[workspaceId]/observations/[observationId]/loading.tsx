@@ -1,13 +1,11 @@
 import { Card, CardContent, CardHeader } from "@repo/ui/card";
 import { Skeleton } from "@repo/ui/skeleton";
+import { PageSkeleton } from "~/components/page-skeleton";
 
 /** The observation page's shape while it loads. */
 export default function ObservationLoading() {
   return (
-    <div className="flex flex-col gap-6" aria-busy="true">
-      <span className="sr-only" role="status">
-        Loading the observation…
-      </span>
+    <PageSkeleton label="Loading the observation…">
       <Skeleton className="h-8 w-36" />
       <div className="flex flex-col gap-2 border-b pb-4">
         <Skeleton className="h-7 w-full max-w-lg" />
@@ -52,6 +50,6 @@ export default function ObservationLoading() {
           ))}
         </div>
       </div>
-    </div>
+    </PageSkeleton>
   );
 }
