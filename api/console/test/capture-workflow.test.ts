@@ -325,6 +325,56 @@ describe(`capture workflow (${testDatabaseTarget()}, pgvector, lexical embedding
     }
   });
 
+  it("embeds a text a workspace embedded recently only once, and never lends it to another workspace", async () => {
+    const asked: string[] = [];
+    const counting: WorkflowDeps = {
+      ...deps,
+      embeddings: {
+        ...deps.embeddings,
+        embed: (texts, input) => {
+          asked.push(...texts);
+          return deps.embeddings.embed(texts, input);
+        },
+      },
+    };
+    const run = (workspaceId: string, file: string) =>
+      runWorkflow(
+        captureObservation as WorkflowDefinition,
+        {
+          name: observationCaptureEvent.name,
+          data: {
+            workspaceId,
+            payloadId: newId("pl"),
+            ingestionSource: "webhook",
+            sourceEvent: sourceEventOf(fixtures.find((f) => f.file === file)!)!,
+          },
+        },
+        { deps: counting, memory: crashingMemory(-1).memory, attempt: 0, registry: workflows },
+      );
+    const created = sourceEventOf(fixtures.find((f) => f.file === "issue.created.json")!)!;
+    const error = sourceEventOf(fixtures.find((f) => f.file === "error.created.json")!)!;
+    expect(error.title).toBe(created.title);
+
+    const first = await linkedWorkspace("recent-a");
+    await run(first, "issue.created.json");
+    expect(asked).toHaveLength(3);
+    expect(asked).toContain(created.title);
+    // An error event of the same issue: its title view is the one embedded a moment ago.
+    asked.length = 0;
+    await run(first, "error.created.json");
+    expect(asked).toHaveLength(2);
+    expect(asked).not.toContain(error.title);
+    // Every view of both observations is stored all the same.
+    expect(await deps.vectors.count(first)).toBe(6);
+
+    // Another workspace with the very same event is embedded in full.
+    asked.length = 0;
+    const second = await linkedWorkspace("recent-b");
+    await run(second, "issue.created.json");
+    expect(asked).toHaveLength(3);
+    expect(await deps.vectors.count(second)).toBe(3);
+  });
+
   it("re-embeds an observation whose vectors went missing, with its entity keys", async () => {
     const workspaceId = await linkedWorkspace("reconcile");
     const event = sourceEventOf(fixtures.find((f) => f.file === "error.created.json")!)!;

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -180,6 +181,36 @@ describe("embedded database served from its own thread", () => {
     expect(await listWorkspaces(served.db)).toBeInstanceOf(Array);
   });
 
+  it("serves other connections while one waits between describing a named statement and running it", async () => {
+    const raw = await RawConnection.open(readPort());
+    try {
+      // What postgres-js sends for a statement it has not prepared yet, then waits for the answer.
+      raw.send(
+        parse("nmc_probe_1", "select $1::int + 1 as n"),
+        describeStatement("nmc_probe_1"),
+        FLUSH,
+      );
+      expect(await raw.readUntil("T")).toEqual(["1", "t", "T"]);
+      // The session is not kept for it: another client runs meanwhile, with statements of its own.
+      const meanwhile = await other.unsafe("select $1::int * 2 as n", [21]);
+      expect(Number(meanwhile[0]!.n)).toBe(42);
+      raw.send(bind("nmc_probe_1", "41"), EXECUTE, SYNC);
+      expect(await raw.readUntil("Z")).toEqual(["2", "D", "C", "Z"]);
+      expect(raw.lastDataRow()).toBe("42");
+
+      // A failed Parse leaves the backend skipping messages until the client's Sync, so the session stays
+      // with that client: another client's statement runs, correctly, only after it.
+      raw.send(parse("nmc_probe_2", "select from where"), describeStatement("nmc_probe_2"), FLUSH);
+      expect(await raw.readUntil("E")).toEqual(["E"]);
+      const waiting = other.unsafe("select $1::int + 100 as n", [1]);
+      raw.send(SYNC);
+      expect(await raw.readUntil("Z")).toEqual(["Z"]);
+      expect(Number((await waiting)[0]!.n)).toBe(101);
+    } finally {
+      raw.close();
+    }
+  });
+
   it("keeps its data across a close and a reopen", async () => {
     await served.db.execute(sql`insert into served_probe values (7)`);
     await other.end({ timeout: 1 });
@@ -206,4 +237,101 @@ function readPort(): number {
   const owner = readOwnerFile();
   if (!owner) throw new Error("no owner.json");
   return owner.port;
+}
+
+/* Frontend messages of the Postgres protocol, for a client that stops where postgres-js would wait. */
+function message(type: string, ...parts: Buffer[]): Buffer {
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(5);
+  head.write(type, 0, "latin1");
+  head.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([head, body]);
+}
+const cstring = (text: string) => Buffer.from(`${text}\0`, "utf8");
+const int16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
+const parse = (name: string, query: string) =>
+  message("P", cstring(name), cstring(query), int16(0));
+const describeStatement = (name: string) => message("D", Buffer.from("S"), cstring(name));
+const bind = (name: string, value: string) => {
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(Buffer.byteLength(value));
+  return message(
+    "B",
+    cstring(""),
+    cstring(name),
+    int16(0),
+    int16(1),
+    length,
+    Buffer.from(value),
+    int16(0),
+  );
+};
+const EXECUTE = message("E", cstring(""), Buffer.from([0, 0, 0, 0]));
+const FLUSH = message("H");
+const SYNC = message("S");
+
+/** One connection speaking the protocol by hand, reading the server's messages as they come. */
+class RawConnection {
+  private buffer = Buffer.alloc(0);
+  private waiter: (() => void) | undefined;
+  private rows: string[] = [];
+
+  private constructor(private readonly socket: net.Socket) {
+    socket.on("data", (chunk: Buffer) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      this.waiter?.();
+    });
+  }
+
+  static async open(port: number): Promise<RawConnection> {
+    const socket = net.connect(port, "127.0.0.1");
+    await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    const connection = new RawConnection(socket);
+    const params = Buffer.concat([
+      cstring("user"),
+      cstring("postgres"),
+      cstring("database"),
+      cstring("postgres"),
+      Buffer.from([0]),
+    ]);
+    const startup = Buffer.alloc(8);
+    startup.writeInt32BE(params.length + 8, 0);
+    startup.writeInt32BE(196608, 4);
+    socket.write(Buffer.concat([startup, params]));
+    await connection.readUntil("Z");
+    return connection;
+  }
+
+  send(...messages: Buffer[]): void {
+    this.socket.write(Buffer.concat(messages));
+  }
+
+  /** Types of the messages read up to and including the first of type `last`. */
+  async readUntil(last: string): Promise<string[]> {
+    const types: string[] = [];
+    for (;;) {
+      while (this.buffer.length >= 5 && this.buffer.length >= 1 + this.buffer.readInt32BE(1)) {
+        const total = 1 + this.buffer.readInt32BE(1);
+        const type = String.fromCharCode(this.buffer[0]!);
+        if (type === "D") {
+          const length = this.buffer.readInt32BE(7);
+          this.rows.push(this.buffer.toString("utf8", 11, 11 + length));
+        }
+        this.buffer = this.buffer.subarray(total);
+        types.push(type);
+        if (type === last) return types;
+      }
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+      });
+    }
+  }
+
+  lastDataRow(): string | undefined {
+    return this.rows.at(-1);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
 }

@@ -50,6 +50,47 @@ function endsIdle(out) {
   return n >= 6 && out[n - 6] === 0x5a && out[n - 1] === 0x49;
 }
 
+/** The type bytes of a run of backend or frontend messages (each: type, int32 length, body). */
+function* messageTypes(bytes) {
+  for (let at = 0; at + 5 <= bytes.length; at += 1 + bytes.readInt32BE(at + 1)) yield bytes[at];
+}
+
+const PARSE = 0x50;
+const DESCRIBE = 0x44;
+const FLUSH = 0x48;
+/**
+ * A batch that only prepares named statements (Parse with a name, Describe, Flush): postgres-js sends one
+ * for every statement it has not prepared on its connection yet, and waits for the description before it
+ * binds. Outside a transaction nothing of it lives in the session but the named statement, which no other
+ * connection can touch (names are unique per connection), so the session need not wait for the client's
+ * round trip: other connections' batches run meanwhile. An unnamed Parse is never released: the next
+ * connection's Parse would replace it.
+ */
+function onlyPrepares(bytes) {
+  let at = 0;
+  for (const type of messageTypes(bytes)) {
+    if (type === PARSE && bytes[at + 5] === 0) return false;
+    if (type !== PARSE && type !== DESCRIBE && type !== FLUSH) return false;
+    at += 1 + bytes.readInt32BE(at + 1);
+  }
+  return at === bytes.length && at > 0;
+}
+
+/**
+ * PGlite answered such a batch without an error: ParseComplete, ParameterDescription, RowDescription or
+ * NoData only. After an ErrorResponse the backend skips everything until the client's Sync, so the session
+ * stays with that client until it sends one.
+ */
+function preparedCleanly(out) {
+  const b = Buffer.from(out.buffer, out.byteOffset, out.length);
+  let at = 0;
+  for (const type of messageTypes(b)) {
+    if (type !== 0x31 && type !== 0x74 && type !== 0x54 && type !== 0x6e) return false;
+    at += 1 + b.readInt32BE(at + 1);
+  }
+  return at === b.length && at > 0;
+}
+
 function concat(parts) {
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
@@ -74,9 +115,11 @@ async function pump() {
           parts.push(queue.splice(i, 1)[0].bytes);
         } else i++;
       }
+      const bytes = concat(parts);
+      const heldBefore = owner === connection;
       let out;
       try {
-        out = await pglite.execProtocolRaw(concat(parts));
+        out = await pglite.execProtocolRaw(bytes);
       } catch (error) {
         // PGlite answers SQL errors as ErrorResponse; a throw means the session itself is in trouble.
         connection.socket.destroy(error instanceof Error ? error : new Error(String(error)));
@@ -84,7 +127,10 @@ async function pump() {
         await release(connection);
         continue;
       }
-      owner = endsIdle(out) ? undefined : connection;
+      owner =
+        endsIdle(out) || (!heldBefore && onlyPrepares(bytes) && preparedCleanly(out))
+          ? undefined
+          : connection;
       if (!connection.closed && out.length > 0) connection.socket.write(out);
     }
   } finally {

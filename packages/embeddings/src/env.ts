@@ -13,8 +13,8 @@ export const env = createEnv({
       })
       .optional(),
     USE_MAX_TOKENS: z.coerce
-      .number({ message: "USE_MAX_TOKENS must be a whole number of tokens from 1 to 128, e.g. 64" })
-      .int("USE_MAX_TOKENS must be a whole number of tokens from 1 to 128, e.g. 64")
+      .number({ message: "USE_MAX_TOKENS must be a whole number of tokens from 1 to 128, e.g. 48" })
+      .int("USE_MAX_TOKENS must be a whole number of tokens from 1 to 128, e.g. 48")
       .min(1, "USE_MAX_TOKENS must be at least 1 token")
       .max(128, "USE_MAX_TOKENS can be at most 128: the encoder reads no more")
       .optional(),

@@ -132,9 +132,34 @@ describe("Universal Sentence Encoder provider", () => {
 
   it("is deterministic: the same call gives the same numbers, in this thread or in workers", async () => {
     const texts = ["deploy failed in region us-east", "timeout", "a".repeat(400), "refund issued"];
-    const first = await provider.embed(texts);
-    expect(await provider.embed(texts)).toEqual(first);
+    const workers = createUseEmbeddingProvider();
+    const first = await workers.embed(texts);
+    expect(await workers.embed(texts)).toEqual(first);
     expect(await inThread.embed(texts)).toEqual(first);
+    // Nothing is remembered between calls: both ran the encoder on every text.
+    expect(workers.stats).toEqual({ encoded: 8, reused: 0 });
+  });
+
+  it("encodes each token sequence of a call once: repeats, and texts alike up to the cap, share it", async () => {
+    const opening = "payment card declined at checkout for the customer account ".repeat(8);
+    const texts = [
+      "checkout failed",
+      "refund issued",
+      "checkout failed",
+      `${opening} refund issued`,
+      `${opening} the index is corrupt`,
+    ];
+    const shared = createUseEmbeddingProvider();
+    const [a, b, a2, long1, long2] = await shared.embed(texts);
+    expect(shared.stats).toEqual({ encoded: 3, reused: 2 });
+    expect(a2).toEqual(a);
+    expect(a2).not.toBe(a);
+    expect(long2).toEqual(long1);
+    // The same vectors as each text encoded in a call of its own.
+    const alone = await Promise.all(texts.map((t) => shared.embed([t])));
+    [a, b, a2, long1, long2].forEach((v, i) => {
+      expect(cosineSimilarity(v!, alone[i]![0]!)).toBeGreaterThan(0.99999);
+    });
   });
 
   it("preserves order across batches", async () => {

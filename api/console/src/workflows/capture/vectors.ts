@@ -11,10 +11,46 @@ export const entityKey = (e: { category: string; key: string }) => `${e.category
 
 export type EmbedItem = Omit<Parameters<typeof vectorRecords>[0], "embeddings" | "workspaceId">;
 
+/** Floats kept by `recentVectors` across all workspaces: 16 MB, e.g. 8,192 USE vectors. */
+const REMEMBERED_FLOATS = 4 * 1024 * 1024;
+
+/**
+ * View texts embedded recently, per workspace and model, least recently used first out. Every event of a
+ * Sentry issue shares its title, and repeated errors repeat their summary, so a workspace's next batch
+ * often asks again for vectors it already has; with a local model that is CPU capture waits on, with
+ * OpenAI it is money. Kept per workspace so one customer's traffic never speeds up or slows down
+ * another's, and as float32, the precision both vector stores keep anyway.
+ */
+class RecentVectors {
+  private readonly entries = new Map<string, Float32Array>();
+  private floats = 0;
+
+  get(key: string): number[] | undefined {
+    const values = this.entries.get(key);
+    if (!values) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, values);
+    return Array.from(values);
+  }
+
+  set(key: string, values: readonly number[]): void {
+    if (this.entries.has(key)) return;
+    this.entries.set(key, Float32Array.from(values));
+    this.floats += values.length;
+    for (const [oldest, old] of this.entries) {
+      if (this.floats <= REMEMBERED_FLOATS) break;
+      this.entries.delete(oldest);
+      this.floats -= old.length;
+    }
+  }
+}
+
+const recentVectors = new RecentVectors();
+
 /**
  * Embeds the three views of a batch of observations in one call and upserts them in one write. The
  * workspace's recorded model is checked first, so neither capture nor reconciliation ever mixes vectors of
- * two models in a workspace.
+ * two models in a workspace. Texts the workspace had embedded recently are not sent again.
  */
 export async function embedObservations(
   deps: WorkflowDeps,
@@ -30,14 +66,25 @@ export async function embedObservations(
     const views = observationViews(item.event);
     return VIEWS.map((view) => views[view]);
   });
-  const embeddings = await deps.embeddings.embed(texts, "document");
+  const keyOf = (text: string) =>
+    `${params.workspaceId}\u0000${deps.embeddings.model}\u0000${text}`;
+  const embeddings = texts.map((text) => recentVectors.get(keyOf(text)));
+  const missing = [...new Set(texts.filter((_, i) => !embeddings[i]))];
+  if (missing.length > 0) {
+    const fresh = await deps.embeddings.embed(missing, "document");
+    const byText = new Map(missing.map((text, i) => [text, fresh[i]!]));
+    texts.forEach((text, i) => {
+      if (!embeddings[i]) embeddings[i] = byText.get(text)!;
+    });
+    for (const [text, values] of byText) recentVectors.set(keyOf(text), values);
+  }
   await deps.vectors.upsert(
     params.workspaceId,
     params.items.flatMap((item, i) =>
       vectorRecords({
         ...item,
         workspaceId: params.workspaceId,
-        embeddings: embeddings.slice(i * VIEWS.length, (i + 1) * VIEWS.length),
+        embeddings: embeddings.slice(i * VIEWS.length, (i + 1) * VIEWS.length) as number[][],
       }),
     ),
   );
