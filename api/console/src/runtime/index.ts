@@ -11,7 +11,7 @@ import { inngestConfigured } from "@vendor/inngest";
 import { env } from "../env";
 import { inngest } from "../inngest/client";
 import { OutboxRunner, type StepTiming } from "../outbox/runner";
-import { resumeBackfills } from "../providers/sentry/backfill";
+import { resumeBackfills, runBackfill } from "../providers/sentry/backfill";
 import { sentryAppConfig } from "../providers/sentry/config";
 import { SentryTokenService } from "../providers/sentry/tokens";
 import { reconcileVectors } from "../workflows/capture/reconcile";
@@ -43,6 +43,12 @@ export interface Runtime extends WorkflowDeps {
   runner?: OutboxRunner;
   /** Step timings of the in-process runner, wherever it runs (this thread or the workflow thread). */
   stepTimings?: ReadonlyMap<string, StepTiming>;
+  /**
+   * Runs a stored Sentry backfill in the background where the in-process engine works: on the workflow
+   * thread when there is one, else here. False when this runtime cannot (Inngest mode, no Sentry tokens):
+   * Inngest runs backfills from their event instead.
+   */
+  runBackfill(backfillId: string): boolean;
   close(): Promise<void>;
 }
 
@@ -157,15 +163,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         }, SENTRY_REFRESH_EVERY_MS)
       : undefined;
   refreshTokens?.unref();
+  const backfillDeps = sentryTokens && {
+    db: database.db,
+    workflows: engine,
+    tokens: sentryTokens,
+    baseUrl: env.SENTRY_URL,
+    log: (message: string, fields?: Record<string, unknown>) =>
+      console.warn(`[sentry] ${message}`, fields ?? {}),
+  };
   // Backfills a stop interrupted go on from their saved cursor, where the runner lives.
-  if (sentryTokens && runner && options.startWorkflows) {
-    void resumeBackfills({
-      db: database.db,
-      workflows: engine,
-      tokens: sentryTokens,
-      baseUrl: env.SENTRY_URL,
-      log: (message, fields) => console.warn(`[sentry] ${message}`, fields ?? {}),
-    }).catch((error: unknown) =>
+  if (backfillDeps && runner && options.startWorkflows) {
+    void resumeBackfills(backfillDeps).catch((error: unknown) =>
       console.warn("[sentry] could not resume backfills", String(error)),
     );
   }
@@ -178,6 +186,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     workflows: engine,
     runner,
     stepTimings: runner?.stepTimings ?? thread?.stepTimings,
+    runBackfill: (backfillId) => {
+      // Pages of issues are parsed and turned into payloads: capture work, kept off the HTTP thread.
+      if (thread) return thread.runBackfill(backfillId);
+      if (!backfillDeps || engine.kind !== "in-process") return false;
+      void runBackfill(backfillDeps, { backfillId }).catch((error: unknown) =>
+        console.warn("[sentry] backfill failed", { backfill: backfillId, reason: String(error) }),
+      );
+      return true;
+    },
     close: async () => {
       clearInterval(reconcile);
       clearInterval(maintenance);

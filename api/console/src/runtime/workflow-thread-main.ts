@@ -26,6 +26,13 @@ try {
       case "kick":
         runtime.runner?.kick();
         return;
+      case "backfill":
+        if (!runtime.runBackfill(request.backfillId)) {
+          console.warn("[sentry] backfill not started: Sentry is not configured on this thread", {
+            backfill: request.backfillId,
+          });
+        }
+        return;
       case "stop":
         clearInterval(report);
         void runtime.close().then(() => post({ type: "stopped", timings: timings() }));

@@ -4,7 +4,10 @@ import { workspaceRoot } from "@db/console";
 import type { StepTiming } from "../outbox/runner";
 import type { WorkflowEngine } from "../workflows/engine";
 
-export type WorkflowThreadRequest = { type: "kick" } | { type: "stop" };
+export type WorkflowThreadRequest =
+  | { type: "kick" }
+  | { type: "backfill"; backfillId: string }
+  | { type: "stop" };
 export type WorkflowThreadMessage =
   | { type: "ready"; embeddings: string }
   | { type: "failed"; message: string }
@@ -14,6 +17,8 @@ export type WorkflowThreadMessage =
 export interface WorkflowThread extends WorkflowEngine {
   /** The runner's step timings, as last reported by the thread. */
   readonly stepTimings: ReadonlyMap<string, StepTiming>;
+  /** Hands a stored backfill to the thread (once it is ready); false once it is stopping. */
+  runBackfill(backfillId: string): boolean;
 }
 
 const RESTART_AFTER_MS = 1000;
@@ -39,6 +44,9 @@ export function workflowThread(options: {
   let worker: Worker | undefined;
   let stopping = false;
   let started = false;
+  const waiting = new Set<string>();
+  const backfillRequest = (backfillId: string) =>
+    ({ type: "backfill", backfillId }) satisfies WorkflowThreadRequest;
 
   const spawn = (): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -48,6 +56,8 @@ export function workflowThread(options: {
         switch (message.type) {
           case "ready":
             started = true;
+            for (const backfillId of waiting) thread.postMessage(backfillRequest(backfillId));
+            waiting.clear();
             resolve();
             return;
           case "failed":
@@ -82,6 +92,13 @@ export function workflowThread(options: {
     dispatch: async () => {
       worker?.postMessage({ type: "kick" } satisfies WorkflowThreadRequest);
       return { ok: true };
+    },
+    runBackfill: (backfillId) => {
+      if (stopping) return false;
+      // A thread (re)starting gets it once ready; one that dies mid-backfill resumes it at its start.
+      if (worker && started) worker.postMessage(backfillRequest(backfillId));
+      else waiting.add(backfillId);
+      return true;
     },
     start: () => spawn(),
     stop: async () => {

@@ -1,16 +1,11 @@
-import {
-  inngest,
-  type Runtime,
-  runBackfill,
-  sentryBackfillEvent,
-  startSentryBackfill,
-} from "@api/console";
+import { inngest, type Runtime, sentryBackfillEvent, startSentryBackfill } from "@api/console";
 import { env } from "@api/console/env";
 import { selectedEngine } from "@api/console/runtime";
 
 /**
  * Starts (or finds the running) backfill of a connection's history. On Inngest it is a durable function;
- * on the embedded default it runs here in the background, and the runtime resumes unfinished ones at start.
+ * on the embedded default it runs in the background on the workflow thread, and the runtime resumes
+ * unfinished ones at start.
  */
 export async function queueSentryBackfill(
   rt: Runtime,
@@ -26,10 +21,11 @@ export async function queueSentryBackfill(
   const backfill = await startSentryBackfill(deps, params);
   if (selectedEngine() === "inngest") {
     await inngest.send(sentryBackfillEvent(backfill));
-  } else {
-    void runBackfill(deps, { backfillId: backfill.id }).catch((error: unknown) =>
-      console.warn("[sentry] backfill failed", { backfill: backfill.id, reason: String(error) }),
-    );
+  } else if (!rt.runBackfill(backfill.id)) {
+    // Stored and pending: the next start resumes it where the runner lives.
+    console.warn("[sentry] backfill queued until the workflow engine runs", {
+      backfill: backfill.id,
+    });
   }
   return { backfillId: backfill.id };
 }
