@@ -9,6 +9,7 @@ import { createPgvectorStore, PGVECTOR_MISSING_HINT, type PgvectorDatabase } fro
 import { createPineconeStore } from "./pinecone";
 import type { VectorStore, VectorStoreKind } from "./types";
 
+export { type MemoryIndexOptions, type MemoryMatch, MemoryVectorIndex } from "./memory-index";
 export {
   createPgvectorStore,
   PGVECTOR_MISSING_HINT,

@@ -264,6 +264,19 @@ export function createPgvectorStore(options: PgvectorStoreOptions): VectorStore 
       return inRequestedOrder(ids, found);
     },
 
+    async scan(namespace, page) {
+      assertNamespace(namespace);
+      await ensure();
+      const result = await db.execute(sql`
+        select id, embedding::text as embedding from ${table}
+        where namespace = ${namespace}${page.afterId === undefined ? sql`` : sql` and id > ${page.afterId}`}
+        order by id limit ${page.limit}`);
+      return rowsOf<{ id: string; embedding: string }>(result).map((row) => ({
+        id: row.id,
+        values: fromVectorText(row.embedding),
+      }));
+    },
+
     async delete(namespace, ids) {
       assertNamespace(namespace);
       if (ids.length === 0) return;

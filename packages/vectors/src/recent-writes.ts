@@ -49,6 +49,7 @@ export function rememberRecentWrites(store: VectorStore, capacity = 4096): Vecto
     },
     query: (namespace, query) => store.query(namespace, query),
     ...(store.maintain ? { maintain: () => store.maintain!() } : {}),
+    ...(store.scan ? { scan: (namespace, page) => store.scan!(namespace, page) } : {}),
     async delete(namespace, ids) {
       for (const id of ids) recent.delete(keyOf(namespace, id));
       await store.delete(namespace, ids);

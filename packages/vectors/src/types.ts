@@ -49,6 +49,14 @@ export interface VectorStore {
   /** A cheap reachability check for /api/health. */
   ping(): Promise<void>;
   /**
+   * A namespace's vectors in id order, a page at a time, for building an index elsewhere (search keeps
+   * one in memory on the embedded default). Only stores that can list cheaply have it: pgvector.
+   */
+  scan?(
+    namespace: string,
+    page: { afterId?: string; limit: number },
+  ): Promise<{ id: string; values: number[] }[]>;
+  /**
    * Keeps the store's index fit for its size (pgvector on PGlite builds and rebuilds an IVFFlat index);
    * a no-op where the service manages its own. Run it from a timer: it may take seconds.
    */

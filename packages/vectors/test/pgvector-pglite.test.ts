@@ -118,6 +118,30 @@ describe("pgvector store on PGlite", () => {
     expect(await store.fetch("batches", ["b449"])).toHaveLength(1);
   });
 
+  it("lists a namespace's vectors page by page in id order, and no other namespace's", async () => {
+    const store = createPgvectorStore({ db: handle.db, dimension: 2 });
+    const records = Array.from({ length: 7 }, (_, i) => ({
+      id: `v${i}`,
+      values: [1, i / 10],
+      metadata: {},
+    }));
+    await store.upsert("scan-a", [...records].reverse());
+    await store.upsert("scan-b", [{ id: "v0", values: [0, 1], metadata: {} }]);
+    const seen: { id: string; values: number[] }[] = [];
+    for (let afterId: string | undefined; ; ) {
+      const page = await store.scan!("scan-a", { limit: 3, ...(afterId ? { afterId } : {}) });
+      seen.push(...page);
+      if (page.length < 3) break;
+      afterId = page.at(-1)!.id;
+    }
+    expect(seen.map((r) => r.id)).toEqual(records.map((r) => r.id));
+    seen.forEach((r, i) => {
+      expect(r.values[0]).toBeCloseTo(1, 6);
+      expect(r.values[1]).toBeCloseTo(i / 10, 6);
+    });
+    expect(await store.scan!("scan-b", { limit: 10 })).toHaveLength(1);
+  });
+
   it("rejects a dimension HNSW cannot index", () => {
     expect(() => createPgvectorStore({ db: handle.db, dimension: 4096 })).toThrow(/1 to 2000/);
   });

@@ -8,12 +8,14 @@ import { authenticate, RateLimiter } from "./auth";
 import { Corpora } from "./corpora";
 import { createOpenAIJudge, type Judge } from "./judge";
 import { runSearch } from "./service";
+import { VectorMemory } from "./vector-memory";
 
 /** A query is at most 1,000 characters; a body far beyond that is not a search request. */
 const MAX_BODY_BYTES = 64 * 1024;
 
 interface SearchState {
   corpora: Corpora;
+  memory: VectorMemory | undefined;
   judge: Judge | undefined;
   limiter: RateLimiter;
   touched: Map<string, number>;
@@ -29,6 +31,7 @@ function stateOf(runtime: SearchRuntime, options: SearchOptions): SearchState {
   if (!state) {
     state = {
       corpora: new Corpora(runtime.db),
+      memory: VectorMemory.for(runtime.vectors),
       judge:
         options.judge ??
         (env.OPENAI_API_KEY
@@ -75,6 +78,7 @@ export async function searchWorkspace(
       vectors: rt.vectors,
       embeddings: rt.embeddings,
       corpora: state.corpora,
+      memory: state.memory,
       judge: state.judge,
     },
     {
@@ -147,6 +151,7 @@ export async function handleSearch(
         vectors: rt.vectors,
         embeddings: rt.embeddings,
         corpora: state.corpora,
+        memory: state.memory,
         judge: state.judge,
       },
       { workspaceId: key.workspaceId, request: parsed.data, requestId, authMs },

@@ -22,6 +22,7 @@ import type { WorkflowDeps } from "../workflows/types";
 import type { Corpora } from "./corpora";
 import { PerCorpusState } from "./corpus-cache";
 import { JUDGE_WEIGHT, JUDGED_CANDIDATES, type Judge } from "./judge";
+import type { VectorMemory } from "./vector-memory";
 import { type ClusterContext, clusterPath, vectorPath } from "./vector-paths";
 
 /** Enough people for any workspace's context. */
@@ -40,6 +41,8 @@ const PATH_TIMEOUT_MS: Record<SearchPath, number> = {
 export interface SearchDeps extends WorkflowDeps {
   corpora: Corpora;
   embeddings: EmbeddingProvider;
+  /** In-memory copies of large workspaces' vectors (the embedded default); else the store answers. */
+  memory?: VectorMemory | undefined;
   /** The thorough mode's judge, when an OpenAI key is configured. */
   judge?: Judge | undefined;
 }
@@ -109,6 +112,8 @@ export async function runSearch(
         queryVector: await queryVector,
         accept,
         filter: storeFilter(request.filters),
+        filtered: isFiltered(request.filters),
+        memory: deps.memory,
         limit: depth,
       }),
     ),
@@ -268,6 +273,12 @@ async function judgeRanking(
 }
 
 /** The request's filters that vector metadata carries, for the store to apply before ranking. */
+function isFiltered(filters: SearchRequest["filters"]): boolean {
+  return Object.values(filters).some(
+    (value) => value !== undefined && !(Array.isArray(value) && value.length === 0),
+  );
+}
+
 function storeFilter(filters: SearchRequest["filters"]): VectorFilter | undefined {
   const filter: VectorFilter = {};
   if (filters.sourceTypes?.length) filter.sourceType = { $in: filters.sourceTypes };

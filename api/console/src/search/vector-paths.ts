@@ -3,6 +3,7 @@ import { cosineSimilarity } from "@repo/embeddings";
 import { type PathHit, roundScore, type SearchCorpus } from "@repo/search";
 import { parseVectorId, type VectorFilter, type VectorStore } from "@repo/vectors";
 import { PerCorpusState } from "./corpus-cache";
+import type { VectorMemory } from "./vector-memory";
 
 /** The most view vectors one search reads from the store while looking for filtered matches. */
 const MAX_VECTOR_CANDIDATES = 20_000;
@@ -20,9 +21,29 @@ export async function vectorPath(params: {
   accept: (doc: number) => boolean;
   /** What of the request's filters the store can apply itself (its metadata carries these fields). */
   filter?: VectorFilter | undefined;
+  /** Whether the request filters at all: only the store applies filters during its scan. */
+  filtered: boolean;
+  /** The in-memory copy of large workspaces' vectors, when the store can be copied. */
+  memory?: VectorMemory | undefined;
   limit: number;
 }): Promise<PathHit[]> {
   const best = new Map<number, PathHit>();
+  if (params.memory && !params.filtered) {
+    // Up to three views per document: enough rows for `limit` documents at their best view.
+    const hits = await params.memory.search(
+      params.workspaceId,
+      params.corpus,
+      params.queryVector,
+      params.limit * 3,
+    );
+    if (hits) {
+      for (const hit of hits) {
+        if (!params.accept(hit.doc) || best.has(hit.doc)) continue;
+        best.set(hit.doc, { doc: hit.doc, score: hit.score, matched: `view:${hit.view}` });
+      }
+      return [...best.values()].slice(0, params.limit);
+    }
+  }
   // Filters the store cannot apply are applied afterwards, so a selective one (a date range, a project)
   // could leave nothing of the nearest few hundred: ask for more until enough pass or nothing is left.
   for (let topK = params.limit * 3; ; topK *= 4) {
