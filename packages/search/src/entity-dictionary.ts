@@ -103,20 +103,28 @@ export class EntityDictionary {
     return [...best.values()].sort((a, b) => b.strength - a.strength);
   }
 
+  /**
+   * Entities whose trigram similarity to the candidate reaches FUZZY_MIN_SIMILARITY. Similarity t needs
+   * at least ceil(t x |query|) shared trigrams, so every match holds one of the query's n - that + 1
+   * rarest trigrams: only their postings are read (prefix filtering). Common trigrams (`das` in a
+   * workspace of a thousand `PRICING-DASHBOARD-*` issues) would otherwise cost a count per entity.
+   */
   private fuzzy(candidate: string): EntityMatch[] {
     const query = trigrams(candidate);
-    const shared = new Map<EntityEntry, number>();
-    for (const gram of query) {
-      for (const entry of this.grams.get(gram) ?? [])
-        shared.set(entry, (shared.get(entry) ?? 0) + 1);
-    }
+    const postings = [...query]
+      .map((gram) => this.grams.get(gram) ?? [])
+      .sort((a, b) => a.length - b.length);
+    const minShared = Math.ceil(FUZZY_MIN_SIMILARITY * query.size);
+    const seen = new Set<EntityEntry>();
     const out: EntityMatch[] = [];
-    for (const [entry, count] of shared) {
-      const set = this.gramSets.get(entry)!;
-      // An upper bound from the shared count alone skips the exact computation for most entries.
-      if (count / (query.size + set.size - count) < FUZZY_MIN_SIMILARITY) continue;
-      const similarity = trigramSimilarity(query, set);
-      out.push({ entry, candidate, how: "fuzzy", strength: 0.8 * similarity });
+    for (const posting of postings.slice(0, query.size - minShared + 1)) {
+      for (const entry of posting) {
+        if (seen.has(entry)) continue;
+        seen.add(entry);
+        const similarity = trigramSimilarity(query, this.gramSets.get(entry)!);
+        if (similarity < FUZZY_MIN_SIMILARITY) continue;
+        out.push({ entry, candidate, how: "fuzzy", strength: 0.8 * similarity });
+      }
     }
     return out;
   }

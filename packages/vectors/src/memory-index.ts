@@ -39,7 +39,7 @@ const KMEANS_ITERATIONS = 6;
 /** Rows a query reads at least: a share of the index, never fewer than MIN_SCAN. */
 const SCAN_FRACTION = 0.06;
 const MIN_SCAN = 4096;
-const ACCEPTED_PER_RESULT = 4;
+const ACCEPTED_PER_RESULT = 8;
 /** Lists nearest in the projection among which a row's list is chosen in the full space. */
 const REFINE = 8;
 
@@ -120,6 +120,8 @@ export class MemoryVectorIndex {
   private means: Float32Array | undefined;
   private lists: number[][] = [];
   private trainedAt = 0;
+  /** Rows laid out list by list (see `pack`); rows added since sit after them. */
+  private packedRows = 0;
 
   constructor(options: MemoryIndexOptions) {
     const { dimension } = options;
@@ -181,7 +183,10 @@ export class MemoryVectorIndex {
     }
     this.keys[row] = key;
     this.project(values, Math.sqrt(norm) || 1, this.projected, row * PROJECTED);
-    if (this.centroids) this.lists[this.assign(row)]!.push(row);
+    if (this.centroids) {
+      this.lists[this.assign(row)]!.push(row);
+      if (this.rows - this.packedRows > Math.max(MIN_SCAN, this.packedRows / 4)) this.pack();
+    }
     if (this.autoTrain && this.trainingDue) this.learn();
   }
 
@@ -424,6 +429,40 @@ export class MemoryVectorIndex {
     for (let row = 0; row < this.rows; row++) this.lists[this.assign(row)]!.push(row);
     this.computeMeans();
     this.trainedAt = this.rows;
+    this.pack();
+  }
+
+  /**
+   * Lays the rows out list by list, so a probe reads each list's rows in one sweep of memory instead of
+   * jumping across the whole index (scattered rows cost ~2x in cache misses). Done after learning, and
+   * again once a quarter more rows have arrived since.
+   */
+  private pack(): void {
+    const { dimension } = this;
+    const moved = new Int32Array(this.rows);
+    const codes = new Int8Array(this.codes.length);
+    const factors = new Float32Array(this.factors.length);
+    const keys = new Int32Array(this.keys.length);
+    const projected = new Float32Array(this.projected.length);
+    let next = 0;
+    for (const rows of this.lists) {
+      for (const row of rows) {
+        codes.set(this.codes.subarray(row * dimension, (row + 1) * dimension), next * dimension);
+        projected.set(
+          this.projected.subarray(row * PROJECTED, (row + 1) * PROJECTED),
+          next * PROJECTED,
+        );
+        factors[next] = this.factors[row]!;
+        keys[next] = this.keys[row]!;
+        moved[row] = next++;
+      }
+    }
+    this.codes = codes;
+    this.factors = factors;
+    this.keys = keys;
+    this.projected = projected;
+    this.lists = this.lists.map((rows) => rows.map((row) => moved[row]!));
+    this.packedRows = this.rows;
   }
 
   private grow(): void {

@@ -107,6 +107,17 @@ describe("in-memory vector index", () => {
     for (const [i, row] of late.entries()) expect(index.search(row, 1)[0]?.key).toBe(100_000 + i);
   });
 
+  it("keeps every row findable as it relearns and repacks its lists while growing", () => {
+    const dimension = 24;
+    const index = new MemoryVectorIndex({ dimension, minTrain: 1000 });
+    const rows = clustered(14_000, dimension, 120, 31);
+    for (const [key, row] of rows.entries()) index.add(key, row);
+    expect(index.size).toBe(rows.length);
+    for (let key = 0; key < rows.length; key += 97) {
+      expect(index.search(rows[key]!, 1)[0]).toEqual({ key, score: expect.closeTo(1, 2) });
+    }
+  });
+
   it("filters by key and probes further until a selective filter has enough matches", () => {
     const dimension = 32;
     const rows = clustered(20_000, dimension, 200);

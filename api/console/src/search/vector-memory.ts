@@ -34,6 +34,8 @@ const MIN_VECTORS = 10_000;
 /** Past this many (~0.5 KB each at 384 dimensions: int8 plus projection) the store answers alone. */
 const MAX_VECTORS = 1_500_000;
 const PAGE = 2000;
+/** New documents a search waits for the copy to take in; past this it asks the store meanwhile. */
+const CATCH_UP_INLINE = 1000;
 /** A search the thread has not answered by then is asked of the store instead. */
 const SEARCH_TIMEOUT_MS = 2000;
 /** Learning lists takes seconds at a million vectors; the copy is used once they are learnt. */
@@ -139,10 +141,19 @@ export class VectorMemory {
     }
     if (state.status !== "ready") return undefined;
     if (corpus.size > state.synced) {
-      state.catchingUp ??= this.catchUp(workspaceId, corpus, state).finally(() => {
-        state.catchingUp = undefined;
-      });
+      const behind = corpus.size - state.synced;
+      state.catchingUp ??= this.catchUp(workspaceId, corpus, state)
+        .catch((error: unknown) => {
+          this.log("vector copy could not catch up; the store answers", { error: String(error) });
+        })
+        .finally(() => {
+          state.catchingUp = undefined;
+        });
+      // A few new documents are fetched before answering; many (searches were rare while capture ran)
+      // in the background, the store answering until the copy has them.
+      if (behind > CATCH_UP_INLINE) return undefined;
       await state.catchingUp;
+      if (corpus.size > state.synced) return undefined;
     }
     const id = this.nextId++;
     const reply = await this.request(id, {
