@@ -1,4 +1,5 @@
-import { allowedEdits, editDistance } from "./fuzzy";
+import { push } from "./entity-dictionary";
+import { allowedEdits, editDistance, LetterBudget } from "./fuzzy";
 import { terms as termsOf } from "./text";
 
 /**
@@ -70,6 +71,8 @@ export class Bm25Index {
   private readonly lengths = BM25_FIELDS.map(() => new Growable(u32(1024), u32));
   /** Typo corrections found since the vocabulary last grew: a scan of every term is not cheap. */
   private readonly correctionCache = new Map<string, string[]>();
+  /** The vocabulary by term length: a correction only compares terms a few letters longer or shorter. */
+  private readonly termsByLength = new Map<number, string[]>();
   /** Score accumulator reused across searches: one slot per document. */
   private scratch = new Float64Array(0);
   private readonly totals = BM25_FIELDS.map(() => 0);
@@ -108,6 +111,7 @@ export class Bm25Index {
           tfs: new Growable(u16(2 * BM25_FIELDS.length), u16),
         };
         this.postings.set(token, list);
+        push(this.termsByLength, token.length, token);
       }
       list.docs.push(doc);
       for (const n of tf) list.tfs.push(Math.min(n, 0xffff));
@@ -171,13 +175,17 @@ export class Bm25Index {
     if (budget === 0) return [];
     let best = budget + 1;
     let matches: string[] = [];
-    for (const candidate of this.postings.keys()) {
-      if (Math.abs(candidate.length - term.length) > budget) continue;
-      const d = editDistance(term, candidate, budget);
-      if (d < best) {
-        best = d;
-        matches = [candidate];
-      } else if (d === best) matches.push(candidate);
+    const letters = new LetterBudget(term);
+    for (let length = term.length - budget; length <= term.length + budget; length++) {
+      for (const candidate of this.termsByLength.get(length) ?? []) {
+        // Most of a large vocabulary differs in more letters than the budget: no alignment needed.
+        if (!letters.within(candidate, Math.min(best, budget))) continue;
+        const d = editDistance(term, candidate, budget);
+        if (d < best) {
+          best = d;
+          matches = [candidate];
+        } else if (d === best) matches.push(candidate);
+      }
     }
     return best <= budget ? matches.slice(0, 5) : [];
   }

@@ -1,4 +1,4 @@
-import { trigramSimilarity, trigrams } from "./fuzzy";
+import { trigrams } from "./fuzzy";
 
 /**
  * Every entity key a workspace has seen, with the documents that carry it, looked up exactly (case
@@ -43,8 +43,11 @@ export class EntityDictionary {
   private readonly entries = new Map<string, EntityEntry>();
   private readonly exact = new Map<string, EntityEntry[]>();
   private readonly files = new Map<string, EntityEntry[]>();
-  private readonly grams = new Map<string, EntityEntry[]>();
-  private readonly gramSets = new Map<EntityEntry, Set<string>>();
+  /** Fuzzy-matchable entries by number; postings hold those numbers, counted in a typed array. */
+  private readonly fuzzyEntries: EntityEntry[] = [];
+  private readonly gramCounts: number[] = [];
+  private readonly grams = new Map<string, number[]>();
+  private shared = new Int32Array(0);
 
   add(doc: number, entity: { category: string; key: string }): void {
     const id = `${entity.category}:${entity.key}`;
@@ -61,8 +64,9 @@ export class EntityDictionary {
       if (FUZZY_CATEGORIES.has(entity.category)) {
         const target = entity.category === "file" ? basename(entity.key) : entity.key;
         const set = trigrams(target);
-        this.gramSets.set(entry, set);
-        for (const gram of set) push(this.grams, gram, entry);
+        const id = this.fuzzyEntries.push(entry) - 1;
+        this.gramCounts.push(set.size);
+        for (const gram of set) push(this.grams, gram, id);
       }
     }
     if (entry.docs.at(-1) !== doc) entry.docs.push(doc);
@@ -104,27 +108,39 @@ export class EntityDictionary {
   }
 
   /**
-   * Entities whose trigram similarity to the candidate reaches FUZZY_MIN_SIMILARITY. Similarity t needs
-   * at least ceil(t x |query|) shared trigrams, so every match holds one of the query's n - that + 1
-   * rarest trigrams: only their postings are read (prefix filtering). Common trigrams (`das` in a
-   * workspace of a thousand `PRICING-DASHBOARD-*` issues) would otherwise cost a count per entity.
+   * Entities whose trigram similarity to the candidate reaches FUZZY_MIN_SIMILARITY: shared trigrams are
+   * counted per entity from the query's postings. The counts live in a typed array indexed by entry
+   * number (reset through the list of entries touched): a workspace with thousands of ids sharing most
+   * trigrams (`PRICING-DASHBOARD-*`) makes tens of thousands of increments per typo, cheap only this way.
    */
   private fuzzy(candidate: string): EntityMatch[] {
     const query = trigrams(candidate);
-    const postings = [...query]
-      .map((gram) => this.grams.get(gram) ?? [])
-      .sort((a, b) => a.length - b.length);
-    const minShared = Math.ceil(FUZZY_MIN_SIMILARITY * query.size);
-    const seen = new Set<EntityEntry>();
-    const out: EntityMatch[] = [];
-    for (const posting of postings.slice(0, query.size - minShared + 1)) {
-      for (const entry of posting) {
-        if (seen.has(entry)) continue;
-        seen.add(entry);
-        const similarity = trigramSimilarity(query, this.gramSets.get(entry)!);
-        if (similarity < FUZZY_MIN_SIMILARITY) continue;
-        out.push({ entry, candidate, how: "fuzzy", strength: 0.8 * similarity });
+    if (this.shared.length < this.fuzzyEntries.length) {
+      this.shared = new Int32Array(Math.max(1024, 2 * this.fuzzyEntries.length));
+    }
+    const shared = this.shared;
+    const touched: number[] = [];
+    for (const gram of query) {
+      const posting = this.grams.get(gram);
+      if (!posting) continue;
+      for (let k = 0; k < posting.length; k++) {
+        const id = posting[k]!;
+        if (shared[id] === 0) touched.push(id);
+        shared[id]!++;
       }
+    }
+    const out: EntityMatch[] = [];
+    for (const id of touched) {
+      const count = shared[id]!;
+      shared[id] = 0;
+      const similarity = count / (query.size + this.gramCounts[id]! - count);
+      if (similarity < FUZZY_MIN_SIMILARITY) continue;
+      out.push({
+        entry: this.fuzzyEntries[id]!,
+        candidate,
+        how: "fuzzy",
+        strength: 0.8 * similarity,
+      });
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowedEdits, editDistance, trigramSimilarity, trigrams } from "./fuzzy";
+import { allowedEdits, editDistance, LetterBudget, trigramSimilarity, trigrams } from "./fuzzy";
 
 describe("editDistance", () => {
   it("counts an adjacent transposition as one edit", () => {
@@ -72,5 +72,30 @@ describe("trigramSimilarity", () => {
   it("accepts precomputed trigram sets", () => {
     expect(trigramSimilarity(trigrams("checkout"), "checkout")).toBe(1);
     expect(trigramSimilarity(new Set<string>(), "checkout")).toBe(0);
+  });
+
+  it("bounds edit distance by letter counts: never rules out a word within the budget", () => {
+    let seed = 42;
+    const next = () => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed / 4294967296;
+    };
+    const word = (length: number) =>
+      Array.from({ length }, () => "abcdeilnorst"[Math.floor(next() * 12)]).join("");
+    let ruledOut = 0;
+    for (let n = 0; n < 3000; n++) {
+      const a = word(5 + Math.floor(next() * 6));
+      // Half the words are a's with an edit or two, the rest unrelated.
+      let b = next() < 0.5 ? a : word(a.length + Math.floor(next() * 3) - 1);
+      if (b === a) b = `${a.slice(0, 2)}${a[3]}${a[2]}${a.slice(4)}x`;
+      const budget = new LetterBudget(a);
+      for (const max of [1, 2]) {
+        const within = budget.within(b, max);
+        if (editDistance(a, b, max) <= max) expect(within).toBe(true);
+        if (!within) ruledOut++;
+      }
+    }
+    expect(ruledOut).toBeGreaterThan(1000);
+    expect(new LetterBudget("café").within("cafe", 0)).toBe(true);
   });
 });

@@ -51,3 +51,39 @@ export function allowedEdits(length: number): number {
   if (length < 5) return 0;
   return length < 8 ? 1 : 2;
 }
+
+/**
+ * A cheap lower bound on `editDistance` from one fixed word: every edit changes at most one letter on
+ * each side of the two words' letter counts (a transposition none), so words that differ in more letters
+ * than the budget cannot be within it. Exact for ASCII words; others always pass to the full comparison.
+ */
+export class LetterBudget {
+  private readonly counts = new Int16Array(128);
+  private readonly ascii: boolean;
+
+  constructor(private readonly word: string) {
+    let ascii = true;
+    for (let i = 0; i < word.length && ascii; i++) ascii = word.charCodeAt(i) < 128;
+    this.ascii = ascii;
+    if (ascii) for (let i = 0; i < word.length; i++) this.counts[word.charCodeAt(i)]!++;
+  }
+
+  /** False only when `other` is sure to be more than `max` edits away. */
+  within(other: string, max: number): boolean {
+    if (!this.ascii) return true;
+    const counts = this.counts;
+    let extra = 0;
+    let i = 0;
+    for (; i < other.length; i++) {
+      const code = other.charCodeAt(i);
+      if (code >= 128) break;
+      if (counts[code]!-- <= 0) extra++;
+    }
+    const ascii = i === other.length;
+    // Puts the counts back for the next word.
+    for (let j = 0; j < i; j++) counts[other.charCodeAt(j)]!++;
+    if (!ascii) return true;
+    const missing = this.word.length - (other.length - extra);
+    return extra <= max && missing <= max;
+  }
+}
