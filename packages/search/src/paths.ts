@@ -149,13 +149,56 @@ function addScore(scores: Scores, doc: number, score: number, matched: string): 
 }
 
 function ranked(corpus: SearchCorpus, scores: Scores, limit: number): PathHit[] {
-  return [...scores]
-    .map(([doc, { score, matched }]) => ({ doc, score, matched: [...new Set(matched)].join(", ") }))
-    .sort(
-      (a, b) =>
-        b.score - a.score ||
-        corpus.docs[b.doc]!.significance - corpus.docs[a.doc]!.significance ||
-        b.doc - a.doc,
-    )
-    .slice(0, limit);
+  // Best first: score, then significance, then the later document.
+  const before = (a: number, b: number) => {
+    const x = scores.get(a)!.score;
+    const y = scores.get(b)!.score;
+    if (x !== y) return x > y;
+    const sa = corpus.docs[a]!.significance;
+    const sb = corpus.docs[b]!.significance;
+    return sa !== sb ? sa > sb : a > b;
+  };
+  return topK([...scores.keys()], limit, before).map((doc) => {
+    const { score, matched } = scores.get(doc)!;
+    return { doc, score, matched: [...new Set(matched)].join(", ") };
+  });
+}
+
+/**
+ * The `limit` best of `items`, best first, by a bounded heap: an error type or a project can name tens of
+ * thousands of documents, and sorting them all to keep a hundred cost more than the rest of a search.
+ */
+export function topK<T>(items: readonly T[], limit: number, before: (a: T, b: T) => boolean): T[] {
+  if (limit <= 0) return [];
+  // A heap whose root is the worst kept item.
+  const heap: T[] = [];
+  const worse = (i: number, j: number) => before(heap[j]!, heap[i]!);
+  const swap = (i: number, j: number) => {
+    const t = heap[i]!;
+    heap[i] = heap[j]!;
+    heap[j] = t;
+  };
+  for (const item of items) {
+    if (heap.length < limit) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!worse(i, parent)) break;
+        swap(i, parent);
+        i = parent;
+      }
+    } else if (before(item, heap[0]!)) {
+      heap[0] = item;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        if (left >= heap.length) break;
+        const right = left + 1;
+        const child = right < heap.length && worse(right, left) ? right : left;
+        if (!worse(child, i)) break;
+        swap(child, i);
+        i = child;
+      }
+    }
+  }
+  return heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
 }
