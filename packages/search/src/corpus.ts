@@ -171,6 +171,11 @@ export class SearchCorpus {
     return { type: "observation", id: doc.id };
   }
 
+  /** The documents whose thread keys include `key` (`issue:<id>`, `alert:<id>`), in capture order. */
+  threadMembers(key: string): readonly number[] {
+    return this.threads.get(key) ?? [];
+  }
+
   /** Every document of a subject, oldest first by capture order. */
   membersOf(subject: Subject): number[] {
     switch (subject.type) {

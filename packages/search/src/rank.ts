@@ -111,7 +111,9 @@ export function rerank(
   const named = new Set<number>();
   for (const m of analysis.identifiers)
     if (m.strength >= 0.9) for (const d of m.entry.docs) named.add(d);
-  const issueKeys = analysis.issueNumbers.map((n) => `issue:${n}`);
+  // And the documents in the thread of a numeric issue id the query gives.
+  for (const n of analysis.issueNumbers)
+    for (const d of corpus.threadMembers(`issue:${n}`)) named.add(d);
   // Features are computed for the best fused candidates only: far down the list they cannot reach a page.
   const ordered = [...candidates].sort((a, b) => b.score - a.score || b.doc - a.doc);
   ordered.forEach((c, position) => {
@@ -119,11 +121,7 @@ export function rerank(
     const features: Record<string, number> = {};
     if (mode !== "fast" && position < SEARCH_WEIGHTS.rerankDepth) {
       const members = c.state?.members ?? [c.doc];
-      if (
-        members.some(
-          (d) => named.has(d) || issueKeys.some((k) => corpus.docs[d]!.threadKeys.includes(k)),
-        )
-      ) {
+      if (members.some((d) => named.has(d))) {
         features.identifier = w.identifier;
       }
       const title = corpus.titleTerms(c.state?.title ?? corpus.docs[c.doc]!.title);
