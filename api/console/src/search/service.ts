@@ -102,6 +102,10 @@ export async function runSearch(
   })();
   // Both vector-backed paths wait on one embedding; a failed embedding fails both, and only them.
   queryVector.catch(() => {});
+  // The corpus paths are synchronous work on this thread. They start on the next turn, so that the vector
+  // path can hand its query to the vector-copy thread first (an embedding already computed resolves in
+  // microtasks) and both run at once, instead of the copy waiting for this thread to finish them.
+  const corpusTurn = new Promise<void>((resolve) => setImmediate(resolve));
   let clusters: ClusterContext[] = [];
   const [vector, entity, lexical, cluster, actor] = await Promise.all([
     timed("vector", async () =>
@@ -118,6 +122,7 @@ export async function runSearch(
       }),
     ),
     timed("entity", async () => {
+      await corpusTurn;
       const exact = entityPath(corpus, analysis, accept, depth);
       const seen = new Set(exact.map((h) => h.doc));
       return [
@@ -125,11 +130,12 @@ export async function runSearch(
         ...scopePath(corpus, analysis, accept, depth).filter((h) => !seen.has(h.doc)),
       ];
     }),
-    timed("lexical", async () =>
-      corpus.lexical
+    timed("lexical", async () => {
+      await corpusTurn;
+      return corpus.lexical
         .search(analysis.terms, { limit: depth, accept })
-        .map((h) => ({ doc: h.doc, score: h.score, matched: h.matched.join(" ") })),
-    ),
+        .map((h) => ({ doc: h.doc, score: h.score, matched: h.matched.join(" ") }));
+    }),
     timed("cluster", async () => {
       const found = await clusterPath({
         db: deps.db,
@@ -142,7 +148,10 @@ export async function runSearch(
       clusters = found.clusters;
       return found.hits;
     }),
-    timed("actor", async () => actorPath(corpus, analysis, accept, depth)),
+    timed("actor", async () => {
+      await corpusTurn;
+      return actorPath(corpus, analysis, accept, depth);
+    }),
   ]);
   const outcomes = { vector, entity, lexical, cluster, actor } satisfies Record<
     SearchPath,
