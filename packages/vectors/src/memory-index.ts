@@ -14,6 +14,8 @@
  * planned lists until enough accepted rows are found (as pgvector's iterative scan does).
  */
 
+import { kmeans, nearestCentroid, random, TopK } from "./kmeans";
+
 export interface MemoryMatch {
   key: number;
   /** Cosine similarity, approximate to about 1e-2. */
@@ -42,65 +44,6 @@ const MIN_SCAN = 4096;
 const ACCEPTED_PER_RESULT = 8;
 /** Lists nearest in the projection among which a row's list is chosen in the full space. */
 const REFINE = 8;
-
-/** A small deterministic PRNG (mulberry32): the same rows always give the same lists. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Keeps the `size` best (score, row) pairs seen: a min-heap on score. */
-class TopK {
-  readonly scores: Float64Array;
-  readonly rows: Int32Array;
-  length = 0;
-
-  constructor(readonly size: number) {
-    this.scores = new Float64Array(size);
-    this.rows = new Int32Array(size);
-  }
-
-  get floor(): number {
-    return this.length < this.size ? Number.NEGATIVE_INFINITY : this.scores[0]!;
-  }
-
-  push(score: number, row: number): void {
-    const { scores, rows } = this;
-    if (this.length < this.size) {
-      let i = this.length++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (scores[parent]! <= score) break;
-        scores[i] = scores[parent]!;
-        rows[i] = rows[parent]!;
-        i = parent;
-      }
-      scores[i] = score;
-      rows[i] = row;
-      return;
-    }
-    if (score <= scores[0]!) return;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= this.length) break;
-      const right = left + 1;
-      const child = right < this.length && scores[right]! < scores[left]! ? right : left;
-      if (scores[child]! >= score) break;
-      scores[i] = scores[child]!;
-      rows[i] = rows[child]!;
-      i = child;
-    }
-    scores[i] = score;
-    rows[i] = row;
-  }
-}
 
 export class MemoryVectorIndex {
   readonly dimension: number;
@@ -312,22 +255,14 @@ export class MemoryVectorIndex {
     this.means = means;
   }
 
-  private nearestList(row: number, centroids = this.centroids!, halfNorms = this.halfNorms!) {
-    const at = row * PROJECTED;
-    const lists = halfNorms.length;
-    let best = 0;
-    let bestScore = Number.NEGATIVE_INFINITY;
-    for (let c = 0; c < lists; c++) {
-      let s = 0;
-      for (let j = 0; j < PROJECTED; j++)
-        s += this.projected[at + j]! * centroids[c * PROJECTED + j]!;
-      s -= halfNorms[c]!;
-      if (s > bestScore) {
-        bestScore = s;
-        best = c;
-      }
-    }
-    return best;
+  private nearestList(row: number): number {
+    return nearestCentroid(
+      this.projected,
+      row * PROJECTED,
+      PROJECTED,
+      this.centroids!,
+      this.halfNorms!,
+    );
   }
 
   /**
@@ -381,44 +316,14 @@ export class MemoryVectorIndex {
     const sample = Int32Array.from({ length: sampleSize }, (_, i) =>
       Math.min(this.rows - 1, Math.floor((i + next()) * (this.rows / sampleSize))),
     );
-    const centroids = new Float32Array(lists * PROJECTED);
-    const halfNorms = new Float32Array(lists);
-    const seed = (c: number) => {
-      const row = sample[Math.floor(next() * sampleSize)]!;
-      centroids.set(this.projected.subarray(row * PROJECTED, (row + 1) * PROJECTED), c * PROJECTED);
-    };
-    const refreshNorms = () => {
-      for (let c = 0; c < lists; c++) {
-        let s = 0;
-        for (let j = 0; j < PROJECTED; j++) s += centroids[c * PROJECTED + j]! ** 2;
-        halfNorms[c] = s / 2;
-      }
-    };
-    for (let c = 0; c < lists; c++) seed(c);
-    const sums = new Float64Array(lists * PROJECTED);
-    const counts = new Int32Array(lists);
-    for (let iteration = 0; iteration < KMEANS_ITERATIONS; iteration++) {
-      refreshNorms();
-      sums.fill(0);
-      counts.fill(0);
-      for (const row of sample) {
-        const c = this.nearestList(row, centroids, halfNorms);
-        counts[c]!++;
-        for (let j = 0; j < PROJECTED; j++) {
-          sums[c * PROJECTED + j]! += this.projected[row * PROJECTED + j]!;
-        }
-      }
-      for (let c = 0; c < lists; c++) {
-        // An empty list starts again from a random row rather than staying useless.
-        if (counts[c] === 0) seed(c);
-        else {
-          for (let j = 0; j < PROJECTED; j++) {
-            centroids[c * PROJECTED + j] = sums[c * PROJECTED + j]! / counts[c]!;
-          }
-        }
-      }
-    }
-    refreshNorms();
+    const { centroids, halfNorms } = kmeans({
+      points: this.projected,
+      dimension: PROJECTED,
+      sample,
+      clusters: lists,
+      iterations: KMEANS_ITERATIONS,
+      random: next,
+    });
     this.centroids = centroids;
     this.halfNorms = halfNorms;
     // Means from the sample first, so that every row's assignment can be refined in the full space.
