@@ -1,7 +1,7 @@
 import { metaString } from "@repo/observations";
-import type { SearchCorpus, SubjectState } from "./corpus";
-import { type Subject, subjectKey } from "./document";
-import type { QueryAnalysis, WantedState } from "./query";
+import type { Person, SearchCorpus, SubjectState } from "./corpus";
+import { subjectKey } from "./document";
+import type { ActorRole, QueryAnalysis, WantedState } from "./query";
 
 /**
  * The retrieval paths that run over the in-memory corpus. Each returns documents best first with a score
@@ -44,23 +44,29 @@ const CATEGORY_WEIGHT: Record<string, number> = {
  * rare entities count for more than common ones.
  */
 export const entityPath: CorpusPath = (corpus, analysis, accept, limit) => {
-  const scores: Scores = new Map();
-  const credit = (doc: number, score: number, matched: string) => {
-    if (accept(doc)) addScore(scores, doc, score, matched);
-  };
+  const tally = new Tally(corpus.size);
   const total = Math.max(corpus.size, 1);
-  for (const match of analysis.identifiers) {
+  const scoreOf = (match: QueryAnalysis["identifiers"][number]) => {
     const { entry } = match;
     const rarity = Math.log(1 + total / entry.docs.length) / Math.log(1 + total);
-    const score = match.strength * (CATEGORY_WEIGHT[entry.category] ?? 1) * (0.5 + rarity);
-    for (const doc of entry.docs) credit(doc, score, `${entry.category}:${entry.key}`);
+    return match.strength * (CATEGORY_WEIGHT[entry.category] ?? 1) * (0.5 + rarity);
+  };
+  for (const match of analysis.identifiers) {
+    const score = scoreOf(match);
+    for (const doc of match.entry.docs) if (accept(doc)) tally.add(doc, score);
   }
-  for (const number of analysis.issueNumbers) {
-    const subject: Subject = { type: "issue", id: number };
-    const members = corpus.membersOf(subject);
-    for (const doc of members) credit(doc, 3, `issue:${number}`);
-  }
-  return ranked(corpus, scores, limit);
+  const issues = analysis.issueNumbers.map((number) => ({
+    number,
+    members: corpus.membersOf({ type: "issue", id: number }),
+  }));
+  for (const { members } of issues) for (const doc of members) if (accept(doc)) tally.add(doc, 3);
+  // What matched is spelled out for the few documents kept, not for every one counted.
+  return tally.best(corpus, limit, (doc) => [
+    ...analysis.identifiers
+      .filter((m) => sortedIncludes(m.entry.docs, doc))
+      .map((m) => `${m.entry.category}:${m.entry.key}`),
+    ...issues.filter((i) => sortedIncludes(i.members, doc)).map((i) => `issue:${i.number}`),
+  ]);
 };
 
 /**
@@ -68,36 +74,39 @@ export const entityPath: CorpusPath = (corpus, analysis, accept, limit) => {
  * now, issues they resolved, comments they wrote, or (no role) anything they touched.
  */
 export const actorPath: CorpusPath = (corpus, analysis, accept, limit) => {
-  const scores: Scores = new Map();
+  const tally = new Tally(corpus.size);
+  const scoreOf = (person: Person, role: ActorRole, doc: number): number => {
+    const d = corpus.docs[doc]!;
+    const byThem = d.actor !== null && d.actor.name === person.name;
+    switch (role) {
+      case "commenter":
+        return byThem && d.sourceType.startsWith("comment.") ? 1 : 0;
+      case "resolver":
+        return byThem && d.sourceType.endsWith(".resolved") ? 1 : 0;
+      case "assignee":
+        return corpus.stateOf(corpus.subjectOf(doc)).assignee === person.name ? 1 : 0;
+      case "any":
+        return byThem ? 1 : metaString(d, "assigneeName") === person.name ? 0.8 : 0;
+      default: {
+        const unknown: never = role;
+        throw new Error(`unknown role ${String(unknown)}`);
+      }
+    }
+  };
   for (const { person, role } of analysis.people) {
     for (const doc of person.docs) {
       if (!accept(doc)) continue;
-      const d = corpus.docs[doc]!;
-      const byThem = d.actor !== null && d.actor.name === person.name;
-      let score = 0;
-      switch (role) {
-        case "commenter":
-          score = byThem && d.sourceType.startsWith("comment.") ? 1 : 0;
-          break;
-        case "resolver":
-          score = byThem && d.sourceType.endsWith(".resolved") ? 1 : 0;
-          break;
-        case "assignee": {
-          score = corpus.stateOf(corpus.subjectOf(doc)).assignee === person.name ? 1 : 0;
-          break;
-        }
-        case "any":
-          score = byThem ? 1 : metaString(d, "assigneeName") === person.name ? 0.8 : 0;
-          break;
-        default: {
-          const unknown: never = role;
-          throw new Error(`unknown role ${String(unknown)}`);
-        }
-      }
-      if (score > 0) addScore(scores, doc, score, `${person.name} (${role})`);
+      const score = scoreOf(person, role, doc);
+      if (score > 0) tally.add(doc, score);
     }
   }
-  return ranked(corpus, scores, limit);
+  return tally.best(corpus, limit, (doc) =>
+    analysis.people
+      .filter(
+        ({ person, role }) => sortedIncludes(person.docs, doc) && scoreOf(person, role, doc) > 0,
+      )
+      .map(({ person, role }) => `${person.name} (${role})`),
+  );
 };
 
 /** Whether an issue's current state is one the query asks for. */
@@ -137,16 +146,56 @@ export const scopePath: CorpusPath = (corpus, analysis, accept, limit) => {
   return ranked(corpus, scores, limit);
 };
 
+/**
+ * Scores summed per document in a typed array, for paths that may touch every document of the corpus (an
+ * error type, a busy person): no object per document, and only the kept ones are sorted.
+ */
+class Tally {
+  private readonly scores: Float64Array;
+  private readonly touched: number[] = [];
+
+  constructor(size: number) {
+    this.scores = new Float64Array(size);
+  }
+
+  /** Adds a positive score. */
+  add(doc: number, score: number): void {
+    if (this.scores[doc] === 0) this.touched.push(doc);
+    this.scores[doc]! += score;
+  }
+
+  best(corpus: SearchCorpus, limit: number, matched: (doc: number) => string[]): PathHit[] {
+    const scores = this.scores;
+    const before = (a: number, b: number) => {
+      if (scores[a] !== scores[b]) return scores[a]! > scores[b]!;
+      const sa = corpus.docs[a]!.significance;
+      const sb = corpus.docs[b]!.significance;
+      return sa !== sb ? sa > sb : a > b;
+    };
+    return topK(this.touched, limit, before).map((doc) => ({
+      doc,
+      score: scores[doc]!,
+      matched: [...new Set(matched(doc))].join(", "),
+    }));
+  }
+}
+
+/** Whether an ascending list holds a value (document lists are kept in capture order). */
+function sortedIncludes(list: readonly number[], value: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = list[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 /** Per document: its summed score and what matched. */
 type Scores = Map<number, { score: number; matched: string[] }>;
-
-function addScore(scores: Scores, doc: number, score: number, matched: string): void {
-  const entry = scores.get(doc);
-  if (entry) {
-    entry.score += score;
-    entry.matched.push(matched);
-  } else scores.set(doc, { score, matched: [matched] });
-}
 
 function ranked(corpus: SearchCorpus, scores: Scores, limit: number): PathHit[] {
   // Best first: score, then significance, then the later document.
