@@ -126,7 +126,8 @@ export function stateMatches(state: SubjectState, wanted: readonly WantedState[]
  */
 export const scopePath: CorpusPath = (corpus, analysis, accept, limit) => {
   if (analysis.states.length === 0 || analysis.projects.length === 0) return [];
-  const scores: Scores = new Map();
+  const tally = new Tally(corpus.size);
+  const labels = new Map<number, string>();
   const seen = new Set<string>();
   for (const project of analysis.projects) {
     for (const subject of corpus.subjectsIn(project)) {
@@ -139,11 +140,11 @@ export const scopePath: CorpusPath = (corpus, analysis, accept, limit) => {
       seen.add(key);
       const latest = [...state.members].reverse().find((doc) => accept(doc));
       if (latest === undefined) continue;
-      const d = corpus.docs[latest]!;
-      scores.set(latest, { score: d.significance / 100, matched: [`${project}:${state.state}`] });
+      tally.add(latest, corpus.docs[latest]!.significance / 100);
+      labels.set(latest, `${project}:${state.state}`);
     }
   }
-  return ranked(corpus, scores, limit);
+  return tally.best(corpus, limit, (doc) => [labels.get(doc)!]);
 };
 
 /**
@@ -152,15 +153,19 @@ export const scopePath: CorpusPath = (corpus, analysis, accept, limit) => {
  */
 class Tally {
   private readonly scores: Float64Array;
+  private readonly counted: Uint8Array;
   private readonly touched: number[] = [];
 
   constructor(size: number) {
     this.scores = new Float64Array(size);
+    this.counted = new Uint8Array(size);
   }
 
-  /** Adds a positive score. */
   add(doc: number, score: number): void {
-    if (this.scores[doc] === 0) this.touched.push(doc);
+    if (this.counted[doc] === 0) {
+      this.counted[doc] = 1;
+      this.touched.push(doc);
+    }
     this.scores[doc]! += score;
   }
 
@@ -192,25 +197,6 @@ function sortedIncludes(list: readonly number[], value: number): boolean {
     else hi = mid - 1;
   }
   return false;
-}
-
-/** Per document: its summed score and what matched. */
-type Scores = Map<number, { score: number; matched: string[] }>;
-
-function ranked(corpus: SearchCorpus, scores: Scores, limit: number): PathHit[] {
-  // Best first: score, then significance, then the later document.
-  const before = (a: number, b: number) => {
-    const x = scores.get(a)!.score;
-    const y = scores.get(b)!.score;
-    if (x !== y) return x > y;
-    const sa = corpus.docs[a]!.significance;
-    const sb = corpus.docs[b]!.significance;
-    return sa !== sb ? sa > sb : a > b;
-  };
-  return topK([...scores.keys()], limit, before).map((doc) => {
-    const { score, matched } = scores.get(doc)!;
-    return { doc, score, matched: [...new Set(matched)].join(", ") };
-  });
 }
 
 /**

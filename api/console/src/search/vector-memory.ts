@@ -49,6 +49,8 @@ export interface VectorMemoryOptions {
 
 interface State {
   name: string;
+  /** The query vectors' dimension, which every stored vector of the workspace shares. */
+  dimension: number;
   generation: number;
   status: "loading" | "ready" | "failed";
   /** Corpus documents [0, synced) whose vectors were sent to the thread. */
@@ -130,13 +132,14 @@ export class VectorMemory {
     if (!state || state.generation !== this.generation || state.status === "failed") {
       state = {
         name: `${workspaceId}#${++this.names}`,
+        dimension: vector.length,
         generation: this.generation,
         status: "loading",
         synced: 0,
       };
       this.states.set(corpus, state);
       this.dropped.register(corpus, { name: state.name, generation: state.generation });
-      state.loading = this.load(workspaceId, corpus, state, vector.length);
+      state.loading = this.load(workspaceId, corpus, state);
       return undefined;
     }
     if (state.status !== "ready") return undefined;
@@ -179,25 +182,20 @@ export class VectorMemory {
   }
 
   /** Every vector the store holds for the corpus's documents, page by page; lists are learnt once. */
-  private async load(
-    workspaceId: string,
-    corpus: SearchCorpus,
-    state: State,
-    dimension: number,
-  ): Promise<void> {
+  private async load(workspaceId: string, corpus: SearchCorpus, state: State): Promise<void> {
     const started = performance.now();
     // Documents the corpus holds now; their vectors were stored before them, so the scan sees them all.
     // Later ones are fetched by `catchUp`.
     const target = corpus.size;
     try {
-      this.post({ type: "create", name: state.name, dimension });
+      this.post({ type: "create", name: state.name, dimension: state.dimension });
       let rows = 0;
       for (let afterId: string | undefined; ; ) {
         const page = await this.store.scan!(workspaceId, {
           limit: PAGE,
           ...(afterId === undefined ? {} : { afterId }),
         });
-        rows += this.send(state, corpus, target, dimension, page);
+        rows += this.send(state, corpus, target, page);
         if (page.length < PAGE) break;
         afterId = page.at(-1)!.id;
       }
@@ -228,9 +226,7 @@ export class VectorMemory {
     for (let doc = state.synced; doc < to; doc++) {
       for (const view of VIEWS) ids.push(vectorId(view, corpus.docs[doc]!.id));
     }
-    const records = await this.store.fetch(workspaceId, ids);
-    const dimension = records[0]?.values.length ?? 0;
-    if (records.length > 0) this.send(state, corpus, to, dimension, records);
+    this.send(state, corpus, to, await this.store.fetch(workspaceId, ids));
     state.synced = Math.max(state.synced, to);
   }
 
@@ -239,9 +235,9 @@ export class VectorMemory {
     state: State,
     corpus: SearchCorpus,
     target: number,
-    dimension: number,
     records: readonly Pick<VectorRecord, "id" | "values">[],
   ): number {
+    const { dimension } = state;
     const keys: number[] = [];
     const values = new Float32Array(records.length * dimension);
     for (const record of records) {

@@ -18,8 +18,8 @@ const REMEMBERED_FLOATS = 4 * 1024 * 1024;
  * View texts embedded recently, per workspace and model, least recently used first out. Every event of a
  * Sentry issue shares its title, and repeated errors repeat their summary, so a workspace's next batch
  * often asks again for vectors it already has; with a local model that is CPU capture waits on, with
- * OpenAI it is money. Kept per workspace so one customer's traffic never speeds up or slows down
- * another's, and as float32, the precision both vector stores keep anyway.
+ * OpenAI it is money. Keyed by workspace, so one workspace's texts never answer another's (the memory
+ * itself is shared, oldest out first), and kept as float32, the precision both vector stores keep anyway.
  */
 class RecentVectors {
   private readonly entries = new Map<string, Float32Array>();
